@@ -53,11 +53,7 @@ export const envSchema = z
     MAIL_FROM: z.string().min(3).default('Frontdesk <frontdesk@localhost>'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .transform((env) => ({
-    ...env,
-    // Twilio signs the exact URL it called; without a public origin we assume direct local use.
-    PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
-  }));
+  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL?.replace(/\/+$/, '') }));
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -66,6 +62,14 @@ export const envNames = Object.keys(envSchema.in.shape) as (keyof z.input<typeof
 
 export class EnvError extends Error {
   override name = 'EnvError';
+}
+
+/**
+ * The origin Twilio calls, which signatures are computed over. Without PUBLIC_URL we assume
+ * direct local use on the port actually bound (tests bind port 0).
+ */
+export function publicUrlFor(env: Pick<Env, 'PUBLIC_URL'>, boundPort: number): string {
+  return env.PUBLIC_URL ?? `http://localhost:${boundPort}`;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Readonly<Env> {

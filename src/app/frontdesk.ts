@@ -1,0 +1,145 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { BusinessDirectory } from '../config/business-directory.js';
+import { publicUrlFor, type Env } from '../config/env.js';
+import { loadBusinesses } from '../config/load-businesses.js';
+import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
+import { describeVendors } from '../config/vendors.js';
+import { createHttpApp } from '../http/app.js';
+import { startOutboxGauge } from '../jobs/outbox-gauge.js';
+import { createHttpLogger } from '../observability/logger.js';
+import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
+import { syncBusinesses } from '../storage/business-sync.js';
+import { createDataSource } from '../storage/data-source.js';
+import { ensureDatabase } from '../storage/ensure-database.js';
+import { applyMigrations } from '../storage/migrate.js';
+import { createRedis, redactCredentials } from '../storage/redis.js';
+
+/** `web` serves HTTP and media streams; `worker` runs jobs; `all` is both in one process. */
+export type Role = 'web' | 'worker' | 'all';
+
+export interface RunningFrontdesk {
+  /** Where the web role listens (absent for a worker-only process). */
+  url?: string;
+  publicUrl?: string;
+  metrics: Metrics;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Connects to Postgres (creating the database if needed) and applies pending migrations. */
+export async function openDatabase(env: Env, logger: Logger): Promise<DataSource> {
+  const where = redactCredentials(env.DATABASE_URL);
+  try {
+    if (await ensureDatabase(env.DATABASE_URL)) logger.info({ database: where }, 'created database');
+  } catch (error) {
+    throw new Error(
+      `cannot reach Postgres at ${where} (${(error as Error).message}); start it or set DATABASE_URL`,
+      { cause: error },
+    );
+  }
+  const dataSource = createDataSource({ url: env.DATABASE_URL });
+  await dataSource.initialize();
+  const applied = await applyMigrations(dataSource);
+  logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+  return dataSource;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * The composition root: validated config in, a running service out. Fails before listening when
+ * the config is invalid or Postgres is unreachable; Redis being down only degrades (health 503).
+ */
+export async function startFrontdesk(env: Env, role: Role, logger: Logger): Promise<RunningFrontdesk> {
+  const directory = new BusinessDirectory(loadBusinesses(env.BUSINESS_CONFIG));
+  const vendors = describeVendors(env);
+  for (const vendor of vendors) {
+    logger.info(
+      { vendor: vendor.vendor, mode: vendor.mode },
+      `${vendor.vendor}: ${vendor.mode === 'configured' ? 'real' : 'local stand-in'} (${vendor.detail})`,
+    );
+  }
+
+  const dataSource = await openDatabase(env, logger);
+  await syncBusinesses(dataSource, directory.all());
+  logger.info({ businesses: directory.all().map((business) => business.id) }, 'businesses loaded');
+
+  const redis = createRedis(env.REDIS_URL, logger);
+  const metrics = createMetrics();
+  const lagSampler = startEventLoopLagSampler(metrics.eventLoopLagSeconds);
+  const stops: (() => Promise<void>)[] = [];
+
+  let url: string | undefined;
+  let publicUrl: string | undefined;
+  if (role === 'web' || role === 'all') {
+    const server = createServer();
+    const port = await listen(server, env.PORT);
+    url = `http://127.0.0.1:${port}`;
+    publicUrl = publicUrlFor(env, port);
+    const token = resolveTwilioAuthToken(env);
+    if (token.source === 'local') {
+      logger.info({ path: token.path }, 'no TWILIO_AUTH_TOKEN: webhooks are verified with a local development token');
+    }
+    server.on(
+      'request',
+      createHttpApp({
+        publicUrl,
+        twilioAuthToken: token.token,
+        businesses: directory,
+        ledger: new IdempotencyLedger(dataSource),
+        metrics,
+        metricsToken: env.METRICS_TOKEN,
+        healthChecks: healthChecks(dataSource, redis),
+        vendors,
+        logger,
+        requestLogger: createHttpLogger(logger),
+      }),
+    );
+    logger.info({ port, publicUrl }, 'web listening');
+    stops.push(async () => {
+      // Stop accepting, let requests in flight finish, drop idle keep-alive sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    });
+  }
+  if (role === 'worker' || role === 'all') {
+    const gauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
+    stops.push(() => gauge.stop());
+    logger.info('worker started');
+  }
+
+  return {
+    url,
+    publicUrl,
+    metrics,
+    dataSource,
+    async close() {
+      await Promise.all(stops.map((stop) => stop()));
+      lagSampler.stop();
+      redis.disconnect();
+      await dataSource.destroy();
+    },
+  };
+}
+
+function healthChecks(dataSource: DataSource, redis: Redis) {
+  return [
+    { name: 'postgres', probe: () => dataSource.query('SELECT 1') },
+    { name: 'redis', probe: () => redis.ping() },
+  ];
+}

@@ -1,0 +1,56 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { BusinessDirectory } from '../config/business-directory.js';
+import type { VendorStatus } from '../config/vendors.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
+import { HttpError, errorHandler } from './errors.js';
+import { healthRoutes, type HealthCheck } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { twilioVoiceRoutes } from './routes/twilio-voice.js';
+
+export interface HttpDependencies {
+  publicUrl: string;
+  twilioAuthToken: string;
+  businesses: BusinessDirectory;
+  ledger: IdempotencyLedger;
+  metrics: Metrics;
+  metricsToken?: string | undefined;
+  healthChecks: HealthCheck[];
+  vendors: readonly VendorStatus[];
+  logger: Logger;
+  /** Request logging middleware (pino-http); omitted in tests that do not need it. */
+  requestLogger?: RequestHandler;
+}
+
+/** The Express app: thin routes that parse, verify and hand over to the use-cases. */
+export function createHttpApp(deps: HttpDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (deps.requestLogger) app.use(deps.requestLogger);
+
+  const webhook = {
+    publicUrl: deps.publicUrl,
+    authToken: deps.twilioAuthToken,
+    ledger: deps.ledger,
+    logger: deps.logger,
+    onReplay: (route: string) => deps.metrics.webhookReplaysTotal.inc({ route }),
+    onResponse: (route: string, status: number) =>
+      deps.metrics.webhookRequestsTotal.inc({ route, status: String(status) }),
+  };
+
+  app.use(healthRoutes({ checks: deps.healthChecks, vendors: deps.vendors }));
+  app.use(metricsRoutes({ registry: deps.metrics.registry, token: deps.metricsToken }));
+  app.use(
+    twilioVoiceRoutes({
+      webhook,
+      businesses: deps.businesses,
+      logger: deps.logger,
+      onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
+    }),
+  );
+
+  app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

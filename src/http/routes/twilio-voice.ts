@@ -1,0 +1,92 @@
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { BusinessDirectory } from '../../config/business-directory.js';
+import { CALL_STATUSES, applyCallStatus } from '../../voice/call-status.js';
+import { answerInboundCall } from '../../voice/inbound-call.js';
+import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
+import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
+
+const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'expected a Twilio CallSid (CA + 32 hex digits)');
+
+const voiceParams = z.looseObject({
+  CallSid: callSid,
+  To: z.string().min(1),
+  From: z.string().default(''),
+  CallStatus: z.enum(CALL_STATUSES).default('ringing'),
+  Direction: z.string().default('inbound'),
+});
+
+const statusParams = z.looseObject({
+  CallSid: callSid,
+  CallStatus: z.enum(CALL_STATUSES),
+  CallDuration: z.coerce.number().int().nonnegative().optional(),
+});
+
+export interface VoiceRouteDependencies {
+  webhook: TwilioWebhookContext;
+  businesses: BusinessDirectory;
+  logger: Logger;
+  onCallEnded(outcome: string): void;
+}
+
+const twiml = (body: string) => ({ status: 200, contentType: TWIML_CONTENT_TYPE, body });
+
+export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
+  const router = Router();
+
+  router.post(
+    '/twilio/voice',
+    ...twilioWebhook(deps.webhook, {
+      route: '/twilio/voice',
+      params: voiceParams,
+      eventId: (params) => `voice:${params.CallSid}`,
+      async handle(params, { manager }) {
+        const business = deps.businesses.findByPhoneNumber(params.To);
+        if (!business) {
+          deps.logger.warn({ callSid: params.CallSid, to: params.To }, 'call to a number that routes to no business');
+          return twiml(notInServiceTwiml());
+        }
+        const body = await answerInboundCall(manager, business, {
+          callSid: params.CallSid,
+          from: params.From,
+          to: params.To,
+          callStatus: params.CallStatus,
+          direction: params.Direction,
+        });
+        return twiml(body);
+      },
+      fallback(params) {
+        const business = deps.businesses.findByPhoneNumber(params.To);
+        return twiml(
+          fallbackTwiml({
+            locale: business?.locale,
+            businessName: business?.name,
+            forwardingNumber: business?.forwardingNumber,
+          }),
+        );
+      },
+    }),
+  );
+
+  router.post(
+    '/twilio/voice/status',
+    ...twilioWebhook(deps.webhook, {
+      route: '/twilio/voice/status',
+      params: statusParams,
+      eventId: (params) => `status:${params.CallSid}:${params.CallStatus}`,
+      async handle(params, { manager, afterCommit }) {
+        const result = await applyCallStatus(manager, {
+          callSid: params.CallSid,
+          callStatus: params.CallStatus,
+          durationSeconds: params.CallDuration,
+        });
+        const outcome = result.endedWithOutcome;
+        if (outcome) afterCommit(() => deps.onCallEnded(outcome));
+        return { status: 204, contentType: 'text/plain', body: '' };
+      },
+    }),
+  );
+
+  return router;
+}

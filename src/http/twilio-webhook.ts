@@ -1,0 +1,105 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import twilio from 'twilio';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { formatIssues } from '../config/format-issues.js';
+import type { IdempotencyLedger, LedgerWork, StoredResponse } from '../resilience/idempotency-ledger.js';
+import { HttpError } from './errors.js';
+
+export const WEBHOOK_BODY_LIMIT = '64kb';
+
+export interface TwilioWebhookContext {
+  publicUrl: string;
+  authToken: string;
+  ledger: IdempotencyLedger;
+  logger: Logger;
+  onReplay(route: string): void;
+  /** Every answered request, including refusals, by route template and status code. */
+  onResponse(route: string, status: number): void;
+}
+
+export interface TwilioWebhookSpec<Params> {
+  /** The route template, used in metrics and the ledger. */
+  route: string;
+  params: z.ZodType<Params>;
+  /** The provider's id for this event: the idempotency key. */
+  eventId(params: Params): string;
+  handle(params: Params, work: LedgerWork): Promise<StoredResponse>;
+  /** Answer when the handler fails (e.g. Postgres is down); nothing was stored. */
+  fallback?(params: Params, error: unknown): StoredResponse;
+}
+
+/** The exact URL Twilio called: our public origin plus the path and query it requested. */
+export function publicRequestUrl(publicUrl: string, req: Request): string {
+  return `${publicUrl}${req.originalUrl}`;
+}
+
+function verifySignature(context: TwilioWebhookContext, req: Request): void {
+  const signature = req.header('x-twilio-signature');
+  if (!signature) throw new HttpError('invalid_signature', 'X-Twilio-Signature header is missing');
+  const url = publicRequestUrl(context.publicUrl, req);
+  if (!twilio.validateRequest(context.authToken, signature, url, req.body ?? {})) {
+    throw new HttpError(
+      'invalid_signature',
+      'X-Twilio-Signature does not match; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
+    );
+  }
+}
+
+function requireFormBody(req: Request): void {
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new HttpError('unsupported_media_type', 'Twilio webhooks must be application/x-www-form-urlencoded');
+  }
+}
+
+function send(res: Response, response: StoredResponse): void {
+  res.status(response.status).type(response.contentType).send(response.body);
+}
+
+/**
+ * Parse → verify → validate → run once. A bad signature is refused before anything is read
+ * from or written to the database; a replay returns the stored answer byte for byte.
+ */
+export function twilioWebhook<Params>(context: TwilioWebhookContext, spec: TwilioWebhookSpec<Params>): RequestHandler[] {
+  const count: RequestHandler = (_req, res, next) => {
+    res.on('finish', () => context.onResponse(spec.route, res.statusCode));
+    next();
+  };
+  const parse = express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT, parameterLimit: 200 });
+  const handler: RequestHandler = async (req, res, next) => {
+    try {
+      requireFormBody(req);
+      verifySignature(context, req);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    const parsed = spec.params.safeParse(req.body);
+    if (!parsed.success) {
+      next(new HttpError('invalid_parameters', formatIssues(parsed.error.issues, spec.route)));
+      return;
+    }
+    const params = parsed.data;
+    try {
+      const outcome = await context.ledger.once(
+        { provider: 'twilio', eventId: spec.eventId(params), route: spec.route, params: req.body },
+        (work) => spec.handle(params, work),
+      );
+      if (outcome.replayed) {
+        context.onReplay(spec.route);
+        if (!outcome.sameRequest) {
+          context.logger.warn({ route: spec.route }, 'webhook replay carried different parameters; answered with the first response');
+        }
+      }
+      send(res, outcome.response);
+    } catch (error) {
+      if (!spec.fallback) {
+        next(error);
+        return;
+      }
+      context.logger.error({ err: error, route: spec.route }, 'webhook handler failed; answered with the fallback');
+      send(res, spec.fallback(params, error));
+    }
+  };
+  return [count, parse, handler];
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A response exactly as first sent; a replay sends the same bytes. */
+export interface StoredResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface LedgerKey {
+  /** Who sent the event, e.g. `twilio`. */
+  provider: string;
+  /** The provider's id for the event, scoped by kind (e.g. `voice:CA…`, `status:CA…:completed`). */
+  eventId: string;
+  /** Route that answered, for operators reading the table. */
+  route: string;
+  /** The verified request parameters; a replay with different ones is reported. */
+  params: Record<string, unknown>;
+}
+
+export interface LedgerWork {
+  /** Every write of the handler goes through this manager, inside the ledger's transaction. */
+  manager: EntityManager;
+  /** Runs after the transaction commits (metrics, wake-ups); never for a replay. */
+  afterCommit(action: () => void): void;
+}
+
+export interface LedgerOutcome {
+  response: StoredResponse;
+  replayed: boolean;
+  /** On a replay: false when the replayed request's parameters differ from the first one's. */
+  sameRequest: boolean;
+}
+
+export function fingerprint(params: Record<string, unknown>): string {
+  const sorted = Object.keys(params)
+    .sort()
+    .map((key) => [key, params[key]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+/**
+ * The idempotency ledger over `webhook_events`. The handler runs in the same transaction as the
+ * ledger row, so its effects and the stored answer commit together or not at all. A concurrent
+ * duplicate blocks on the unique key until the first commits, then reads the stored answer; if
+ * the first rolls back, the duplicate becomes the first. The handler must not use any other
+ * connection while it runs: waiting duplicates hold pool connections.
+ */
+export class IdempotencyLedger {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async once(key: LedgerKey, handle: (work: LedgerWork) => Promise<StoredResponse>): Promise<LedgerOutcome> {
+    const requestFingerprint = fingerprint(key.params);
+    const commitActions: (() => void)[] = [];
+    const outcome = await this.dataSource.transaction(async (manager): Promise<LedgerOutcome> => {
+      const claimed: { id: string }[] = await manager.query(
+        `INSERT INTO webhook_events
+           (provider, event_id, route, request_fingerprint, response_status, response_content_type, response_body)
+         VALUES ($1, $2, $3, $4, 0, '', '')
+         ON CONFLICT (provider, event_id) DO NOTHING
+         RETURNING id`,
+        [key.provider, key.eventId, key.route, requestFingerprint],
+      );
+      const first = claimed[0];
+      if (!first) return this.replay(manager, key, requestFingerprint);
+
+      const response = await handle({ manager, afterCommit: (action) => commitActions.push(action) });
+      await manager.query(
+        `UPDATE webhook_events SET response_status = $2, response_content_type = $3, response_body = $4 WHERE id = $1`,
+        [first.id, response.status, response.contentType, response.body],
+      );
+      return { response, replayed: false, sameRequest: true };
+    });
+    if (!outcome.replayed) for (const action of commitActions) action();
+    return outcome;
+  }
+
+  private async replay(manager: EntityManager, key: LedgerKey, requestFingerprint: string): Promise<LedgerOutcome> {
+    const rows: {
+      response_status: number;
+      response_content_type: string;
+      response_body: string;
+      request_fingerprint: string;
+    }[] = await manager.query(
+      `SELECT response_status, response_content_type, response_body, request_fingerprint
+         FROM webhook_events WHERE provider = $1 AND event_id = $2`,
+      [key.provider, key.eventId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`idempotency ledger: event ${key.eventId} vanished between insert and read`);
+    return {
+      response: { status: row.response_status, contentType: row.response_content_type, body: row.response_body },
+      replayed: true,
+      sameRequest: row.request_fingerprint === requestFingerprint,
+    };
+  }
+}

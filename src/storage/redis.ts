@@ -1,0 +1,39 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * A Redis connection that never queues commands while disconnected: producers fail fast and
+ * the caller decides (the outbox in Postgres keeps the work). Connection errors are logged once
+ * per change of state, not once per reconnect attempt.
+ */
+export function createRedis(url: string, logger: Logger, options: { name?: string } = {}): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: false,
+    connectionName: options.name ?? 'frontdesk',
+    retryStrategy: (attempt) => Math.min(200 * 2 ** Math.min(attempt, 5), 5000),
+  });
+  let reachable: boolean | undefined;
+  redis.on('ready', () => {
+    if (reachable !== true) logger.info({ redis: redactCredentials(url) }, 'redis connected');
+    reachable = true;
+  });
+  redis.on('error', (error) => {
+    if (reachable !== false) logger.warn({ redis: redactCredentials(url), err: error }, 'redis unreachable; retrying');
+    reachable = false;
+  });
+  return redis;
+}
+
+/** The URL with any password replaced, for logs. */
+export function redactCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

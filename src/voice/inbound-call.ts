@@ -1,0 +1,63 @@
+import type { EntityManager } from 'typeorm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Business } from '../config/business-schema.js';
+import { greetingTwiml } from './twiml.js';
+
+export interface InboundCall {
+  callSid: string;
+  from: string;
+  to: string;
+  callStatus: string;
+  direction: string;
+}
+
+export const GATHER_ACTION_PATH = '/twilio/voice/gather';
+
+/** A caller's number in E.164 when it is a real number; softphone ids and withheld numbers are not. */
+export function callerPhone(from: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(from);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/** Words Twilio's recogniser should expect for this business. */
+export function businessVocabulary(business: Business): string[] {
+  const words = [
+    ...business.services.flatMap((service) => [service.name, ...service.synonyms]),
+    ...business.staff.map((member) => member.name),
+  ];
+  return [...new Set(words)];
+}
+
+/**
+ * A call has reached a business: remember the caller, record the call, and greet them.
+ * Runs inside the webhook's ledger transaction, so a retried webhook never records twice.
+ */
+export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall): Promise<string> {
+  const customerId = await rememberCaller(manager, business.id, callerPhone(call.from));
+  await manager.query(
+    `INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'gather')
+     ON CONFLICT (call_sid) DO NOTHING`,
+    [call.callSid, business.id, customerId ?? null, call.from, call.to, call.direction, call.callStatus],
+  );
+  return greetingTwiml(
+    {
+      locale: business.locale,
+      greeting: business.greeting,
+      recordingNotice: business.recordingNotice,
+      vocabulary: businessVocabulary(business),
+    },
+    GATHER_ACTION_PATH,
+  );
+}
+
+async function rememberCaller(manager: EntityManager, businessId: string, phone: string | undefined) {
+  if (!phone) return undefined;
+  const rows: { id: string }[] = await manager.query(
+    `INSERT INTO customers (business_id, phone) VALUES ($1, $2)
+     ON CONFLICT (business_id, phone) DO UPDATE SET updated_at = now()
+     RETURNING id`,
+    [businessId, phone],
+  );
+  return rows[0]?.id;
+}
