@@ -18,7 +18,7 @@ import { syncBusinesses } from '../storage/business-sync.js';
 import { createDataSource } from '../storage/data-source.js';
 import { ensureDatabase } from '../storage/ensure-database.js';
 import { applyMigrations } from '../storage/migrate.js';
-import { createRedis, redactCredentials } from '../storage/redis.js';
+import { createRedis, pingRedis, redactCredentials } from '../storage/redis.js';
 
 /** `web` serves HTTP and media streams; `worker` runs jobs; `all` is both in one process. */
 export type Role = 'web' | 'worker' | 'all';
@@ -117,11 +117,11 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
       await closed;
     });
   }
-  if (role === 'worker' || role === 'all') {
-    const gauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
-    stops.push(() => gauge.stop());
-    logger.info('worker started');
-  }
+  // Every role reports the outbox backlog: Prometheus scrapes the web processes, and the count
+  // is one cheap query against the shared database.
+  const outboxGauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
+  stops.push(() => outboxGauge.stop());
+  if (role === 'worker' || role === 'all') logger.info('worker started');
 
   return {
     url,
@@ -140,6 +140,6 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
 function healthChecks(dataSource: DataSource, redis: Redis) {
   return [
     { name: 'postgres', probe: () => dataSource.query('SELECT 1') },
-    { name: 'redis', probe: () => redis.ping() },
+    { name: 'redis', probe: () => pingRedis(redis) },
   ];
 }

@@ -37,3 +37,26 @@ export function redactCredentials(url: string): string {
     return '<invalid url>';
   }
 }
+
+/**
+ * PING for health checks. With the offline queue off, a command sent while the first connection
+ * is still being made fails at once; wait for that attempt instead, but fail fast when Redis is
+ * known to be unreachable (reconnecting).
+ */
+export async function pingRedis(redis: Redis): Promise<string> {
+  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait') {
+    await new Promise<void>((resolve, reject) => {
+      const ready = () => {
+        redis.off('error', failed);
+        resolve();
+      };
+      const failed = (error: Error) => {
+        redis.off('ready', ready);
+        reject(error);
+      };
+      redis.once('ready', ready);
+      redis.once('error', failed);
+    });
+  }
+  return redis.ping();
+}

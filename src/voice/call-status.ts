@@ -41,25 +41,26 @@ export interface CallStatusResult {
  * how the call ended.
  */
 export async function applyCallStatus(manager: EntityManager, update: CallStatusUpdate): Promise<CallStatusResult> {
-  const current: { status: string }[] = await manager.query(
-    `SELECT status FROM calls WHERE call_sid = $1 FOR UPDATE`,
+  const current: { status: string; outcome: string | null }[] = await manager.query(
+    `SELECT status, outcome FROM calls WHERE call_sid = $1 FOR UPDATE`,
     [update.callSid],
   );
   const known = current[0];
   if (!known || (STATUS_RANK[update.callStatus] ?? -1) <= (STATUS_RANK[known.status] ?? -1)) return { applied: false };
 
-  const final = isFinalStatus(update.callStatus);
-  const rows: { outcome: string | null }[] = await manager.query(
-    `UPDATE calls SET
-        status = $2,
-        ended_at = CASE WHEN $3 THEN coalesce(ended_at, now()) ELSE ended_at END,
-        duration_seconds = CASE WHEN $3 THEN coalesce($4, duration_seconds) ELSE duration_seconds END,
-        outcome = CASE WHEN $3 THEN coalesce(outcome, $2) ELSE outcome END,
-        updated_at = now()
-      WHERE call_sid = $1
-      RETURNING outcome`,
-    [update.callSid, update.callStatus, final, update.durationSeconds ?? null],
+  if (!isFinalStatus(update.callStatus)) {
+    await manager.query(`UPDATE calls SET status = $2, updated_at = now() WHERE call_sid = $1`, [
+      update.callSid,
+      update.callStatus,
+    ]);
+    return { applied: true };
+  }
+  const outcome = known.outcome ?? update.callStatus;
+  await manager.query(
+    `UPDATE calls SET status = $2, outcome = $3, ended_at = coalesce(ended_at, now()),
+            duration_seconds = coalesce($4, duration_seconds), updated_at = now()
+      WHERE call_sid = $1`,
+    [update.callSid, update.callStatus, outcome, update.durationSeconds ?? null],
   );
-  const outcome = rows[0]?.outcome;
-  return final && outcome ? { applied: true, endedWithOutcome: outcome } : { applied: true };
+  return { applied: true, endedWithOutcome: outcome };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
+import { startTestFrontdesk, type TestFrontdesk, jsonBody } from '../support/frontdesk.js';
 
 /** A port nothing listens on: bind one, note it, release it. */
 async function closedPort(): Promise<number> {
@@ -17,7 +17,7 @@ describe('GET /health', () => {
     try {
       const response = await fetch(`${app.url}/health`);
       assert.equal(response.status, 200);
-      const body = await response.json();
+      const body = await jsonBody(response);
       assert.equal(body.status, 'ok');
       assert.equal(body.checks.postgres.ok, true);
       assert.equal(body.checks.redis.ok, true);
@@ -40,7 +40,7 @@ describe('GET /health', () => {
       for (let i = 0; i < 3; i += 1) {
         const response = await fetch(`${app.url}/health`);
         assert.equal(response.status, 503);
-        const body = await response.json();
+        const body = await jsonBody(response);
         assert.equal(body.status, 'unavailable');
         assert.equal(body.checks.redis.ok, false);
         assert.equal(body.checks.postgres.ok, true);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { exampleBusinesses } from '../support/businesses.js';
-import { rowCounts, sid, signedPost, startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
+import { rowCounts, sid, signedPost, startTestFrontdesk, type TestFrontdesk, jsonBody } from '../support/frontdesk.js';
 
 describe('Twilio signature verification', () => {
   let app: TestFrontdesk;
@@ -34,7 +34,7 @@ describe('Twilio signature verification', () => {
       const params = call();
       const response = await signedPost(app, '/twilio/voice', params, tamper(params));
       assert.equal(response.status, 403);
-      const body = await response.json();
+      const body = await jsonBody(response);
       assert.equal(body.error.code, 'invalid_signature');
       assert.deepEqual(await rowCounts(app), before);
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { exampleBusinesses } from '../support/businesses.js';
-import { rowCounts, sid, signedPost, startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
+import { rowCounts, sid, signedPost, startTestFrontdesk, type TestFrontdesk, jsonBody } from '../support/frontdesk.js';
 
 describe('POST /twilio/voice', () => {
   let app: TestFrontdesk;
@@ -65,7 +65,7 @@ describe('POST /twilio/voice', () => {
   it('answers 400 with the reason when a signed request lacks CallSid', async () => {
     const response = await signedPost(app, '/twilio/voice', { From: '+12125550123', To: salon.phoneNumbers[0]! });
     assert.equal(response.status, 400);
-    const body = await response.json();
+    const body = await jsonBody(response);
     assert.equal(body.error.code, 'invalid_parameters');
     assert.match(body.error.message, /CallSid/);
   });
@@ -77,7 +77,7 @@ describe('POST /twilio/voice', () => {
       Padding: 'x'.repeat(70 * 1024),
     });
     assert.equal(response.status, 413);
-    assert.equal((await response.json()).error.code, 'payload_too_large');
+    assert.equal((await jsonBody(response)).error.code, 'payload_too_large');
   });
 
   it('answers 415 for a body that is not form-encoded', async () => {
@@ -92,7 +92,7 @@ describe('POST /twilio/voice', () => {
   it('answers 404 in the error format for unknown routes', async () => {
     const response = await fetch(`${app.url}/nope`);
     assert.equal(response.status, 404);
-    assert.equal((await response.json()).error.code, 'not_found');
+    assert.equal((await jsonBody(response)).error.code, 'not_found');
   });
 });
 

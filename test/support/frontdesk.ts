@@ -96,3 +96,9 @@ export function sid(prefix: 'CA' | 'SM'): string {
   sidCounter += 1;
   return `${prefix}${Date.now().toString(16).padStart(16, '0')}${sidCounter.toString(16).padStart(16, '0')}`;
 }
+
+/** A response's JSON body, loosely typed: tests assert on its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function jsonBody(response: Response): Promise<any> {
+  return response.json();
+}
