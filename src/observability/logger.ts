@@ -17,8 +17,9 @@ export interface LoggerOptions {
 }
 
 /**
- * Keys whose values pino hands to a serializer. Those serializers redact their own output, and
- * must receive the raw value: pino's request and response serializers read live objects.
+ * Keys whose values pino hands to a serializer (registered on every logger below). Those
+ * serializers redact their own output, and must receive the raw value: pino's request and
+ * response serializers read live objects.
  */
 const SERIALIZED_KEYS: ReadonlySet<string> = new Set(['err', 'req', 'res']);
 
@@ -41,7 +42,7 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level,
     base: { service: 'frontdesk', pid: process.pid, hostname: hostname() },
     timestamp: pino.stdTimeFunctions.isoTime,
-    serializers: { err: serializeError },
+    serializers: { err: serializeError, req: serializeRequest, res: serializeResponse },
     formatters: { bindings: redactFields, log: redactFields },
     hooks: { logMethod: redactLogCall },
   };

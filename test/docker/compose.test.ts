@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { envNames, parseEnv } from '../../src/config/env.js';
+import { metricNames } from '../../src/observability/metrics.js';
 
 /**
  * No Docker engine runs where these tests run, so the packaging files are checked by reading
@@ -16,29 +17,7 @@ const readText = (path: string): string => readFileSync(join(root, path), 'utf8'
 // Compose resolves `<<` merge keys (the x-app anchor), so the test must too.
 const readYaml = (path: string): unknown => parse(readText(path), { merge: true });
 
-/**
- * Every metric the dashboard may use: DESIGN.md section 3, prefixed. Histograms also expose
- * `_bucket`, `_sum` and `_count` series.
- * Replace with `metricNames` from src/observability/metrics.ts once that file exists.
- */
-const metricNames = [
-  'frontdesk_calls_active',
-  'frontdesk_calls_total',
-  'frontdesk_turn_latency_seconds',
-  'frontdesk_barge_in_seconds',
-  'frontdesk_false_interruptions_total',
-  'frontdesk_webhook_requests_total',
-  'frontdesk_webhook_replays_total',
-  'frontdesk_breaker_state',
-  'frontdesk_vendor_errors_total',
-  'frontdesk_jobs_total',
-  'frontdesk_queue_depth',
-  'frontdesk_outbox_pending',
-  'frontdesk_bookings_total',
-  'frontdesk_messages_sent_total',
-  'frontdesk_understanding_total',
-  'frontdesk_event_loop_lag_seconds',
-];
+/** Histograms also expose `_bucket`, `_sum` and `_count` series the dashboard may query. */
 const histogramNames = new Set(['frontdesk_turn_latency_seconds', 'frontdesk_barge_in_seconds']);
 
 /** Vendor credentials: each absent one selects a local stand-in (DESIGN.md section 3). */

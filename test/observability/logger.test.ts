@@ -154,6 +154,18 @@ describe('createLogger', () => {
     capture.assertNoPersonalData();
   });
 
+  it('logs a request or response field outside pino-http with the same safe shape', () => {
+    const { logger, capture } = captured();
+    logger.info(
+      { req: { method: 'GET', url: `/customers/${PHONE}?email=${EMAIL}`, headers: { cookie: 'x' } }, res: { statusCode: 200, body: PHONE } },
+      'proxied',
+    );
+    const record = capture.last();
+    assert.deepEqual(record.req, { method: 'GET', path: '/customers/***0123' });
+    assert.deepEqual(record.res, { statusCode: 200 });
+    capture.assertNoPersonalData();
+  });
+
   it('masks child and grandchild bindings', () => {
     const { logger, capture } = captured();
     const child = logger.child({ caller: PHONE });
