@@ -82,17 +82,18 @@ export function findAvailableSlots(query: AvailabilityQuery): Slot[] {
   const latest = Math.min(query.to.getTime(), query.now.getTime() + rules.horizonDays * DAY_MS);
   if (earliest >= latest) return [];
 
-  const clock = new LocalClock(business.timeZone);
+  const clock = LocalClock.of(business.timeZone);
   const dates = localDatesBetween(clock, earliest, latest);
+  const blockedByStaff = groupByStaff(query.blocked);
   const perStaff = staff.map((member) => ({
     member,
-    starts: startsFor(member, { business, service, clock, dates, earliest, latest, blocked: query.blocked }),
+    starts: startsFor(member, { business, service, clock, dates, earliest, latest, blocked: blockedByStaff.get(member.id) ?? [] }),
   }));
 
   if (query.staffId !== undefined) {
     return perStaff[0]!.starts.map((start) => toSlot(service, start, perStaff[0]!.member.id, 'requested'));
   }
-  return pickLeastBusy(perStaff, service, clock, query.blocked);
+  return pickLeastBusy(perStaff, service, clock, blockedByStaff);
 }
 
 interface StaffSearch {
@@ -109,7 +110,7 @@ function startsFor(member: StaffMember, search: StaffSearch): number[] {
   const { service, clock } = search;
   const durationMs = service.durationMinutes * MINUTE_MS;
   const stepMs = search.business.bookingRules.slotIntervalMinutes * MINUTE_MS;
-  const blocked = mergeIntervals(search.blocked.filter((time) => time.staffId === member.id));
+  const blocked = mergeIntervals(search.blocked);
   const starts: number[] = [];
   let next = 0; // index into `blocked`; candidate starts only grow, so it only moves forward
 
@@ -135,24 +136,36 @@ function startsFor(member: StaffMember, search: StaffSearch): number[] {
   return starts;
 }
 
+function groupByStaff(blocked: readonly BlockedTime[]): Map<string, BlockedTime[]> {
+  const groups = new Map<string, BlockedTime[]>();
+  for (const time of blocked) {
+    const group = groups.get(time.staffId);
+    if (group) group.push(time);
+    else groups.set(time.staffId, [time]);
+  }
+  return groups;
+}
+
 /** For "anyone": one slot per start time, given to whoever has the fewest bookings that day. */
 function pickLeastBusy(
   perStaff: { member: StaffMember; starts: number[] }[],
   service: Service,
   clock: LocalClock,
-  blocked: readonly BlockedTime[],
+  blockedByStaff: Map<string, BlockedTime[]>,
 ): Slot[] {
-  const bookingsPerDay = new Map<string, number>();
-  for (const time of blocked) {
-    if (time.kind !== 'booking') continue;
-    const key = `${time.staffId}|${clock.localDate(time.start)}`;
-    bookingsPerDay.set(key, (bookingsPerDay.get(key) ?? 0) + 1);
-  }
+  // Local day numbers, not date strings: this runs for every candidate of every staff member.
+  const localDay = (utcMs: number) => Math.floor(clock.toLocal(utcMs) / DAY_MS);
   const chosen = new Map<number, { staffId: string; load: number }>();
   // perStaff is in config order, so on equal load the earlier staff member keeps the slot.
   for (const { member, starts } of perStaff) {
+    const bookingsPerDay = new Map<number, number>();
+    for (const time of blockedByStaff.get(member.id) ?? []) {
+      if (time.kind !== 'booking') continue;
+      const day = localDay(time.start);
+      bookingsPerDay.set(day, (bookingsPerDay.get(day) ?? 0) + 1);
+    }
     for (const start of starts) {
-      const load = bookingsPerDay.get(`${member.id}|${clock.localDate(start)}`) ?? 0;
+      const load = bookingsPerDay.get(localDay(start)) ?? 0;
       const current = chosen.get(start);
       if (!current || load < current.load) chosen.set(start, { staffId: member.id, load });
     }

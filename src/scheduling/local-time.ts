@@ -6,26 +6,45 @@ export const DAY_MS = 24 * 60 * MINUTE_MS;
 /**
  * Conversions between UTC instants and a zone's wall clock, in epoch milliseconds. "Local ms"
  * means the wall-clock reading expressed as if it were UTC (so `Date.UTC(y, m, d, h, min)` is a
- * local ms). Offsets are memoised because the availability engine asks for the same ones for
- * every staff member; Intl-based offset lookups are the engine's most expensive step.
+ * local ms).
+ *
+ * Intl-based offset lookups are the availability engine's most expensive step, so offsets are
+ * cached per UTC day: when a day starts and ends on the same offset, the whole day has it. That
+ * holds for every real zone, which changes offset at most once in any 24 hours; only days with a
+ * change ask Intl per instant.
  */
 export class LocalClock {
   private readonly zone: IANAZone;
-  private readonly offsets = new Map<number, number>();
+  /** UTC day number → its offset in minutes, or null on a day the offset changes. */
+  private readonly dayOffsets = new Map<number, number | null>();
 
-  constructor(readonly timeZone: string) {
+  private constructor(readonly timeZone: string) {
     this.zone = IANAZone.create(timeZone);
     if (!this.zone.isValid) throw new Error(`unknown time zone "${timeZone}"`);
   }
 
+  private static readonly clocks = new Map<string, LocalClock>();
+
+  /** One clock per zone, shared, so its offset cache serves every query. */
+  static of(timeZone: string): LocalClock {
+    let clock = LocalClock.clocks.get(timeZone);
+    if (!clock) {
+      clock = new LocalClock(timeZone);
+      LocalClock.clocks.set(timeZone, clock);
+    }
+    return clock;
+  }
+
   /** Offset from UTC in minutes at an instant. */
   offsetMinutes(utcMs: number): number {
-    let offset = this.offsets.get(utcMs);
+    const day = Math.floor(utcMs / DAY_MS);
+    let offset = this.dayOffsets.get(day);
     if (offset === undefined) {
-      offset = this.zone.offset(utcMs);
-      this.offsets.set(utcMs, offset);
+      const atStart = this.zone.offset(day * DAY_MS);
+      offset = atStart === this.zone.offset((day + 1) * DAY_MS - 1) ? atStart : null;
+      this.dayOffsets.set(day, offset);
     }
-    return offset;
+    return offset ?? this.zone.offset(utcMs);
   }
 
   toLocal(utcMs: number): number {

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench [-- NAME ...]`: runs the named benchmarks (all by default), one `name: value`
+ * line per figure. Compare figures as ratios within one run; these machines are noisy.
+ */
+import { availabilityBench } from './availability.js';
+
+const benchmarks: Record<string, () => void | Promise<void>> = {
+  availability: availabilityBench,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benchmarks));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(benchmarks)) await benchmarks[name]!();
