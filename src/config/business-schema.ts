@@ -39,6 +39,8 @@ const staffMember = strictShape({
   /** Replaces the business's hours entirely when given: a day left out is a day off. */
   hours: weeklyHours.optional(),
   services: z.array(slug('womens-cut')).optional(),
+  /** Their Google calendar (usually their email): its busy times block slots; bookings are mirrored there. */
+  calendarId: text.optional(),
 });
 
 const bookingRules = strictShape({

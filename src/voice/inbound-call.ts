@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Business } from '../config/business-schema.js';
+import { upsertCustomer } from '../storage/customers.js';
 import { greetingTwiml } from './twiml.js';
 
 export interface InboundCall {
@@ -33,7 +34,7 @@ export function businessVocabulary(business: Business): string[] {
  * Runs inside the webhook's ledger transaction, so a retried webhook never records twice.
  */
 export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall): Promise<string> {
-  const customerId = await rememberCaller(manager, business.id, callerPhone(call.from));
+  const customerId = await upsertCustomer(manager, business.id, { phone: callerPhone(call.from) });
   await manager.query(
     `INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'gather')
@@ -49,15 +50,4 @@ export async function answerInboundCall(manager: EntityManager, business: Busine
     },
     GATHER_ACTION_PATH,
   );
-}
-
-async function rememberCaller(manager: EntityManager, businessId: string, phone: string | undefined) {
-  if (!phone) return undefined;
-  const rows: { id: string }[] = await manager.query(
-    `INSERT INTO customers (business_id, phone) VALUES ($1, $2)
-     ON CONFLICT (business_id, phone) DO UPDATE SET updated_at = now()
-     RETURNING id`,
-    [businessId, phone],
-  );
-  return rows[0]?.id;
 }

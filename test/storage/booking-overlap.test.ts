@@ -27,8 +27,8 @@ describe('bookings exclusion constraint', () => {
 
   async function book(staffId: string, from: string, to: string, manager: EntityManager = db.dataSource.manager) {
     const [row] = await manager.query(
-      `INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, channel)
-       VALUES ('b', $1, $2, $3, tstzrange($4, $5, '[)'), 'voice') RETURNING id`,
+      `INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, starts_at, ends_at, channel)
+       VALUES ('b', $1, $2, $3, tstzrange($4, $5, '[)'), $4, $5, 'voice') RETURNING id`,
       [ids.service, staffId, ids.customer, from, to],
     );
     return row.id as string;

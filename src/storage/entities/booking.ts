@@ -11,10 +11,14 @@ export interface BookingRow {
   staffId: string;
   customerId: string;
   /**
-   * Postgres `tstzrange` text, half-open `[start,end)`. The EXCLUDE constraint on it is the
-   * no-double-booking guarantee; use `formatTimeRange`/`parseTimeRange` to convert.
+   * Postgres `tstzrange` text, half-open `[start,end)`: the appointment plus the service's
+   * buffers, i.e. the time the staff member is kept from other work. The EXCLUDE constraint on
+   * it is the no-double-booking guarantee.
    */
   during: string;
+  /** The appointment itself, as the customer sees it. */
+  startsAt: Date;
+  endsAt: Date;
   status: BookingStatus;
   channel: BookingChannel;
   calendarEventId: string | null;
@@ -36,6 +40,8 @@ export const BookingEntity = new EntitySchema<BookingRow>({
     staffId: uuid('staff_id'),
     customerId: uuid('customer_id'),
     during: { type: 'tstzrange' },
+    startsAt: timestamp('starts_at'),
+    endsAt: timestamp('ends_at'),
     status: text('status'),
     channel: text('channel'),
     calendarEventId: text('calendar_event_id', true),

@@ -1,0 +1,203 @@
+import type { EntityManager } from 'typeorm';
+import type { BookingChannel, BookingStatus } from '../storage/entities/booking.js';
+import type { BlockedTime } from './availability-engine.js';
+import type { Interval } from './interval.js';
+
+/** A booking as the scheduling layer speaks of it: business keys for service and staff. */
+export interface Booking {
+  id: string;
+  businessId: string;
+  serviceId: string;
+  staffId: string;
+  customerId: string;
+  start: Date;
+  end: Date;
+  status: BookingStatus;
+  channel: BookingChannel;
+  lateCancellation: boolean;
+}
+
+const SELECT_BOOKING = `
+  SELECT b.id, b.business_id, sv.key AS service_key, st.key AS staff_key, b.customer_id,
+         b.starts_at, b.ends_at, b.status, b.channel, b.late_cancellation
+    FROM bookings b JOIN services sv ON sv.id = b.service_id JOIN staff st ON st.id = b.staff_id`;
+
+interface BookingRow {
+  id: string;
+  business_id: string;
+  service_key: string;
+  staff_key: string;
+  customer_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: BookingStatus;
+  channel: BookingChannel;
+  late_cancellation: boolean;
+}
+
+function toBooking(row: BookingRow): Booking {
+  return {
+    id: row.id,
+    businessId: row.business_id,
+    serviceId: row.service_key,
+    staffId: row.staff_key,
+    customerId: row.customer_id,
+    start: new Date(row.starts_at),
+    end: new Date(row.ends_at),
+    status: row.status,
+    channel: row.channel,
+    lateCancellation: row.late_cancellation,
+  };
+}
+
+/** Postgres 23P01: the bookings EXCLUDE constraint refused an overlapping live booking. */
+export function isOverlapViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === '23P01';
+}
+
+/** Live bookings and their buffers, for the engine, overlapping `[from, to)` (a day either side). */
+export async function loadBlockedTimes(
+  manager: EntityManager,
+  businessId: string,
+  window: { from: Date; to: Date },
+  exceptBookingId?: string,
+): Promise<BlockedTime[]> {
+  const rows: { staff_key: string; blocked_from: Date; blocked_to: Date }[] = await manager.query(
+    `SELECT st.key AS staff_key, lower(b.during) AS blocked_from, upper(b.during) AS blocked_to
+       FROM bookings b JOIN staff st ON st.id = b.staff_id
+      WHERE b.business_id = $1 AND b.status <> 'cancelled'
+        AND b.during && tstzrange($2::timestamptz - interval '1 day', $3::timestamptz + interval '1 day')
+        AND ($4::uuid IS NULL OR b.id <> $4::uuid)`,
+    [businessId, window.from, window.to, exceptBookingId ?? null],
+  );
+  return rows.map((row) => ({
+    staffId: row.staff_key,
+    kind: 'booking',
+    start: new Date(row.blocked_from).getTime(),
+    end: new Date(row.blocked_to).getTime(),
+  }));
+}
+
+export async function findBooking(manager: EntityManager, bookingId: string, lock = false): Promise<Booking | undefined> {
+  const rows: BookingRow[] = await manager.query(`${SELECT_BOOKING} WHERE b.id = $1 ${lock ? 'FOR UPDATE OF b' : ''}`, [
+    bookingId,
+  ]);
+  return rows[0] && toBooking(rows[0]);
+}
+
+/** The customer's live booking of this service at this start, if they already made it. */
+export async function findSameRequest(
+  manager: EntityManager,
+  customerId: string,
+  businessId: string,
+  serviceId: string,
+  start: Date,
+): Promise<Booking | undefined> {
+  const rows: BookingRow[] = await manager.query(
+    `${SELECT_BOOKING} WHERE b.customer_id = $1 AND b.business_id = $2 AND sv.key = $3 AND b.starts_at = $4
+        AND b.status <> 'cancelled'`,
+    [customerId, businessId, serviceId, start],
+  );
+  return rows[0] && toBooking(rows[0]);
+}
+
+export async function upcomingBookings(manager: EntityManager, businessId: string, customerId: string, now: Date): Promise<Booking[]> {
+  const rows: BookingRow[] = await manager.query(
+    `${SELECT_BOOKING} WHERE b.business_id = $1 AND b.customer_id = $2 AND b.status <> 'cancelled' AND b.ends_at > $3
+      ORDER BY b.starts_at`,
+    [businessId, customerId, now],
+  );
+  return rows.map(toBooking);
+}
+
+export interface NewBookingTimes {
+  businessId: string;
+  serviceId: string;
+  staffId: string;
+  start: Date;
+  end: Date;
+  /** The appointment plus its buffers. */
+  blocked: Interval;
+}
+
+/**
+ * Runs `write` inside a savepoint and reports an overlap as `false` instead of an aborted
+ * transaction, so the caller can try another staff member in the same transaction.
+ */
+async function unlessOverlapping(manager: EntityManager, write: () => Promise<unknown>): Promise<boolean> {
+  await manager.query('SAVEPOINT booking_attempt');
+  try {
+    await write();
+    await manager.query('RELEASE SAVEPOINT booking_attempt');
+    return true;
+  } catch (error) {
+    await manager.query('ROLLBACK TO SAVEPOINT booking_attempt');
+    if (isOverlapViolation(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Serialises writes to one staff member's schedule until the transaction ends. The EXCLUDE
+ * constraint alone is the guarantee, but concurrent inserts that conflict wait on each other's
+ * uncommitted rows and deadlock; queued behind this lock, the later writer simply sees the
+ * earlier one's committed booking and gets a clean 23P01.
+ */
+export async function lockStaffSchedule(manager: EntityManager, businessId: string, staffId: string): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`schedule:${businessId}:${staffId}`]);
+}
+
+/** Inserts a confirmed booking; undefined when the database refuses it as overlapping. */
+export async function insertBooking(
+  manager: EntityManager,
+  times: NewBookingTimes,
+  details: { customerId: string; channel: BookingChannel; notes?: string | undefined },
+): Promise<string | undefined> {
+  let id: string | undefined;
+  const inserted = await unlessOverlapping(manager, async () => {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, starts_at, ends_at, channel, notes)
+       SELECT $1, sv.id, st.id, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10
+         FROM services sv, staff st
+        WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3
+       RETURNING id`,
+      [
+        times.businessId,
+        times.serviceId,
+        times.staffId,
+        details.customerId,
+        new Date(times.blocked.start),
+        new Date(times.blocked.end),
+        times.start,
+        times.end,
+        details.channel,
+        details.notes ?? null,
+      ],
+    );
+    id = rows[0]?.id;
+    if (!id) throw new Error(`service ${times.serviceId} or staff ${times.staffId} is not in the database; restart to sync business files`);
+  });
+  return inserted ? id : undefined;
+}
+
+/** Moves a booking (keeping its id); false when the new range overlaps another live booking. */
+export async function moveBooking(manager: EntityManager, bookingId: string, times: NewBookingTimes): Promise<boolean> {
+  return unlessOverlapping(manager, () =>
+    manager.query(
+      `UPDATE bookings b SET staff_id = st.id, during = tstzrange($3, $4, '[)'), starts_at = $5, ends_at = $6,
+              updated_at = now()
+         FROM staff st
+        WHERE b.id = $1 AND st.business_id = b.business_id AND st.key = $2`,
+      [bookingId, times.staffId, new Date(times.blocked.start), new Date(times.blocked.end), times.start, times.end],
+    ),
+  );
+}
+
+export async function markCancelled(manager: EntityManager, bookingId: string, late: boolean): Promise<void> {
+  await manager.query(
+    `UPDATE bookings SET status = 'cancelled', cancelled_at = now(), late_cancellation = $2, updated_at = now()
+      WHERE id = $1`,
+    [bookingId, late],
+  );
+}
