@@ -9,10 +9,12 @@ import { loadBusinesses } from '../config/load-businesses.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import { describeVendors } from '../config/vendors.js';
 import { createHttpApp } from '../http/app.js';
+import { startCalendarSyncLoop } from '../jobs/calendar-sync-loop.js';
 import { startOutboxGauge } from '../jobs/outbox-gauge.js';
 import { createHttpLogger } from '../observability/logger.js';
 import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createCalendar } from './calendar.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { syncBusinesses } from '../storage/business-sync.js';
 import { createDataSource } from '../storage/data-source.js';
@@ -81,6 +83,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
   const redis = createRedis(env.REDIS_URL, logger);
   const metrics = createMetrics();
   const lagSampler = startEventLoopLagSampler(metrics.eventLoopLagSeconds);
+  const calendar = createCalendar(env, metrics, logger);
   const stops: (() => Promise<void>)[] = [];
 
   let url: string | undefined;
@@ -105,6 +108,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
         metricsToken: env.METRICS_TOKEN,
         healthChecks: healthChecks(dataSource, redis),
         vendors,
+        healthDetails: () => ({ calendar: { provider: calendar.calendar.name, authorization: calendar.authorization() } }),
         logger,
         requestLogger: createHttpLogger(logger),
       }),
@@ -121,7 +125,11 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
   // is one cheap query against the shared database.
   const outboxGauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
   stops.push(() => outboxGauge.stop());
-  if (role === 'worker' || role === 'all') logger.info('worker started');
+  if (role === 'worker' || role === 'all') {
+    const sync = startCalendarSyncLoop({ dataSource, businesses: directory, calendar: calendar.calendar, logger });
+    stops.push(() => sync.stop());
+    logger.info('worker started');
+  }
 
   return {
     url,

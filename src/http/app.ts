@@ -18,6 +18,7 @@ export interface HttpDependencies {
   metricsToken?: string | undefined;
   healthChecks: HealthCheck[];
   vendors: readonly VendorStatus[];
+  healthDetails?: () => Record<string, unknown>;
   logger: Logger;
   /** Request logging middleware (pino-http); omitted in tests that do not need it. */
   requestLogger?: RequestHandler;
@@ -39,7 +40,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
       deps.metrics.webhookRequestsTotal.inc({ route, status: String(status) }),
   };
 
-  app.use(healthRoutes({ checks: deps.healthChecks, vendors: deps.vendors }));
+  app.use(healthRoutes({ checks: deps.healthChecks, vendors: deps.vendors, details: deps.healthDetails }));
   app.use(metricsRoutes({ registry: deps.metrics.registry, token: deps.metricsToken }));
   app.use(
     twilioVoiceRoutes({

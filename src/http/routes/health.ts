@@ -11,6 +11,8 @@ export interface HealthDependencies {
   /** Dependencies without which we cannot take calls (Postgres, Redis). */
   checks: HealthCheck[];
   vendors: readonly VendorStatus[];
+  /** State that informs operators without deciding health (e.g. Google's authorization). */
+  details?: () => Record<string, unknown>;
   timeoutMs?: number;
 }
 
@@ -47,6 +49,7 @@ export function healthRoutes(deps: HealthDependencies): Router {
       status: healthy ? 'ok' : 'unavailable',
       checks,
       vendors: Object.fromEntries(deps.vendors.map((vendor) => [vendor.vendor, vendor.mode])),
+      ...deps.details?.(),
     });
   });
   return router;
