@@ -65,12 +65,23 @@ export class LocalClock {
   }
 
   /**
-   * Like `toUtc`, but a reading inside a spring-forward gap is read with the offset before the
-   * jump, i.e. shifted later by the gap (as Luxon and Temporal do): hours "02:30-05:00" on that
-   * night start at 03:30, and never vanish.
+   * The first instant at which the wall clock reads `localMs` or later. Outside a spring-forward
+   * gap that is `toUtc`; inside one it is the jump itself, since that is when the clock passes
+   * the reading: hours "00:00-02:15" on New York's change night close at 03:00 EDT, and hours
+   * from "02:30" open then.
    */
-  toUtcShifted(localMs: number): number {
-    return this.toUtc(localMs) ?? localMs - this.offsetMinutes(localMs - DAY_MS / 2) * MINUTE_MS;
+  toUtcAtOrAfter(localMs: number): number {
+    const exact = this.toUtc(localMs);
+    if (exact !== undefined) return exact;
+    // Before the jump the clock reads less than localMs, after it more: bisect to the minute.
+    let before = localMs - this.offsetMinutes(localMs + DAY_MS / 2) * MINUTE_MS;
+    let after = localMs - this.offsetMinutes(localMs - DAY_MS / 2) * MINUTE_MS;
+    while (after - before > MINUTE_MS) {
+      const middle = before + Math.floor((after - before) / 2 / MINUTE_MS) * MINUTE_MS;
+      if (this.toLocal(middle) >= localMs) after = middle;
+      else before = middle;
+    }
+    return after;
   }
 
   /** `YYYY-MM-DD` of the local date at an instant. */

@@ -23,7 +23,7 @@ export function businessDay(business: Business, date: string): DaySchedule {
 function dayIntervals(schedule: DaySchedule, date: string, clock: LocalClock): Interval[] {
   if (schedule === 'closed') return [];
   const midnight = localMidnight(date);
-  const at = (time: string) => clock.toUtcShifted(midnight + minutesOf(time) * MINUTE_MS);
+  const at = (time: string) => clock.toUtcAtOrAfter(midnight + minutesOf(time) * MINUTE_MS);
   const open = [{ start: at(schedule.open), end: at(schedule.close) }];
   const breaks = schedule.breaks
     .map((range) => ({ start: at(range.start), end: at(range.end) }))

@@ -67,3 +67,23 @@ describe('availability across DST changes', () => {
     assert.equal(firstSlot('2026-03-09'), '2026-03-09T13:00:00.000Z', 'Monday after: 09:00 EDT');
   });
 });
+
+describe('business hours that name a time the clocks skip', () => {
+  it('close at the jump: hours 00:00-02:15 on New York spring-forward night end at 03:00 EDT', () => {
+    const business = testBusiness((draft) => {
+      draft.weeklyHours = { sunday: { open: '00:00', close: '02:15' }, monday: { open: '09:00', close: '17:00' } };
+      draft.bookingRules = { minimumNoticeMinutes: 0, horizonDays: 365, slotIntervalMinutes: 15 };
+    });
+    const slots = findAvailableSlots({
+      business,
+      serviceId: 'cut',
+      staffId: 'anna',
+      from: new Date('2026-03-08T05:00:00Z'),
+      to: new Date('2026-03-08T12:00:00Z'),
+      now: new Date('2026-01-01T00:00:00Z'),
+      blocked: [],
+    });
+    const last = slots.at(-1)!;
+    assert.equal(last.end.toISOString(), '2026-03-08T07:00:00.000Z', 'last cut ends as the clocks jump (02:00 EST = 03:00 EDT)');
+  });
+});
