@@ -3,51 +3,19 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpLogger, createLogger, type Logger } from '../../src/observability/logger.js';
+import { LogCapture } from '../support/log-capture.js';
 
 const PHONE = '+12125550123';
 const PHONE_DIGITS = '2125550123';
 const EMAIL = 'alice.smith@example.com';
 
-/** A pino destination that keeps every JSON line written to it. */
-class LogCapture {
-  readonly lines: string[] = [];
-
-  write(line: string): void {
-    this.lines.push(line);
-  }
-
-  get text(): string {
-    return this.lines.join('');
-  }
-
-  records(): Record<string, unknown>[] {
-    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
-  last(): Record<string, unknown> {
-    const line = this.lines.at(-1);
-    if (line === undefined) throw new Error('nothing was logged');
-    return JSON.parse(line) as Record<string, unknown>;
-  }
-
-  /** Waits for a line written after an HTTP response went out (pino-http logs on `finish`). */
-  async waitFor(matches: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + 2000;
-    for (;;) {
-      const found = this.records().find(matches);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching log line in:\n${this.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  /** Nothing personal anywhere in the raw output, whatever the field. */
-  assertNoPersonalData(): void {
-    assert.ok(this.lines.length > 0, 'expected something to be logged');
-    assert.doesNotMatch(this.text, new RegExp(PHONE_DIGITS));
-    assert.doesNotMatch(this.text, /alice\.smith/);
-  }
+/** Nothing personal anywhere in the raw output, whatever the field. */
+function assertNoPersonalData(logs: LogCapture): void {
+  assert.ok(logs.lines.length > 0, 'expected something to be logged');
+  assert.doesNotMatch(logs.text, new RegExp(PHONE_DIGITS));
+  assert.doesNotMatch(logs.text, /alice\.smith/);
 }
+
 
 function captured(level = 'info'): { logger: Logger; capture: LogCapture } {
   const capture = new LogCapture();
@@ -84,7 +52,7 @@ describe('createLogger', () => {
       'text to ***0123',
     ]);
     assert.equal(capture.last().callSid, 'CA0123456789abcdef0123456789abcdef');
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('masks personal data in fields at any depth, and in field names', () => {
@@ -105,7 +73,7 @@ describe('createLogger', () => {
     assert.equal(record['***0123'], 'keyed by number');
     assert.equal(record.startsAt, '2026-11-23T15:00:00.000Z');
     assert.equal(record.durationMs, 1500);
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('does not change the objects it is given', () => {
@@ -131,7 +99,7 @@ describe('createLogger', () => {
     assert.match(String(err.stack), /^Error: could not text \*\*\*0123\n\s+at /);
     assert.equal((err.cause as Record<string, unknown>).message, 'bounced ***@example.com');
     assert.equal(error.message, `could not text ${PHONE}`, 'the error itself is untouched');
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('masks the message pino takes from an error logged without one', () => {
@@ -142,7 +110,7 @@ describe('createLogger', () => {
       assert.equal(record.msg, 'no route for ***0123');
       assert.equal((record.err as Record<string, unknown>).message, 'no route for ***0123');
     }
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('masks an error under any other field name', () => {
@@ -151,7 +119,7 @@ describe('createLogger', () => {
     const failure = capture.last().failure as Record<string, unknown>;
     assert.equal(failure.type, 'Error');
     assert.equal(failure.message, 'rejected ***0123');
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('logs a request or response field outside pino-http with the same safe shape', () => {
@@ -163,7 +131,7 @@ describe('createLogger', () => {
     const record = capture.last();
     assert.deepEqual(record.req, { method: 'GET', path: '/customers/***0123' });
     assert.deepEqual(record.res, { statusCode: 200 });
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('masks child and grandchild bindings', () => {
@@ -176,7 +144,7 @@ describe('createLogger', () => {
     assert.equal(first?.caller, '***0123');
     assert.equal(first?.email, '***@example.com');
     assert.equal(second?.callee, '***0123');
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('survives cyclic fields', () => {
@@ -258,7 +226,7 @@ describe('createHttpLogger', () => {
     assert.equal(record.level, 30);
     assert.equal(record.service, 'frontdesk');
     assert.doesNotMatch(capture.text, /secret-token|From=|Body=|hello|authorization/);
-    capture.assertNoPersonalData();
+    assertNoPersonalData(capture);
   });
 
   it('logs 5xx at error and 4xx at warn', async () => {

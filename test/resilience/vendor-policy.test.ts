@@ -7,19 +7,10 @@ import {
   VendorUnavailableError,
   type VendorPolicyOptions,
 } from '../../src/resilience/vendor-policy.js';
+import { LogCapture } from '../support/log-capture.js';
 
 const DEPENDENCY = 'google_calendar';
 
-/** A pino destination that keeps every JSON line written to it. */
-class LogCapture {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-  messages(): string[] {
-    return this.lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
-  }
-}
 
 async function metricValue(metrics: Metrics, name: string): Promise<number | undefined> {
   const metric = metrics.registry.getSingleMetric(name);
