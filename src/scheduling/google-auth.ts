@@ -19,7 +19,6 @@ import type { Logger } from '../observability/logger.js';
 /** Least privilege: write events, read free/busy. Domain-wide delegation must grant exactly these. */
 export const GOOGLE_CALENDAR_SCOPES: readonly string[] = Object.freeze([
   'https://www.googleapis.com/auth/calendar.events',
-  'https://www.googleapis.com/auth/calendar.freebusy',
 ]);
 
 const GOOGLE_TOKEN_ORIGIN = 'https://oauth2.googleapis.com';

@@ -10,9 +10,12 @@ import {
   type AuthorizationStatus,
   type GoogleAuth,
 } from './google-auth.js';
+import { BOOKING_ID_PROPERTY, BusyCache, busyInterval } from './google-busy-times.js';
+import { GoogleCalendarError, translate } from './google-errors.js';
 import { mergeIntervals, type Interval } from './interval.js';
 
 export { GoogleAuthorizationError, type AuthorizationStatus } from './google-auth.js';
+export { GoogleCalendarError } from './google-errors.js';
 
 /**
  * Google Calendar through `googleapis` (PROTOCOLS.md, "Google Calendar"). Every request goes
@@ -20,6 +23,11 @@ export { GoogleAuthorizationError, type AuthorizationStatus } from './google-aut
  * construction: the event id is derived from the booking id, an insert that answers 409 means
  * the event exists (Google keeps ids of deleted events too) and becomes a patch, and a delete of
  * an event already gone (404/410) is done.
+ *
+ * Busy times come from the calendars' events, not from freeBusy: freeBusy also reports the
+ * events we mirrored from our own bookings, which Postgres already blocks (with buffers). Counted
+ * twice, a booking moved to a time overlapping its old one would collide with itself, and a
+ * cancelled booking would block its time until the sync job deleted the event.
  */
 
 export interface GoogleCalendarProviderOptions {
@@ -34,7 +42,7 @@ export interface GoogleCalendarProviderOptions {
   /** The `google_calendar` policy; should have retries for the idempotent calls made here. */
   policy: VendorPolicy;
   logger: Logger;
-  /** How long a free/busy answer is reused for the same calendars and window, in ms. Default: 30 000. */
+  /** How long busy times are reused for the same calendars and window, in ms. Default: 30 000. */
   busyCacheMs?: number;
 }
 
@@ -42,23 +50,6 @@ export interface GoogleCalendarProvider extends CalendarProvider {
   readonly name: 'google';
   /** Whether Google accepted our credentials the last time we asked; true until it refuses. */
   authorization(): AuthorizationStatus;
-}
-
-/** A request Google answered with an error (or never answered), in our terms. */
-export class GoogleCalendarError extends Error {
-  override readonly name = 'GoogleCalendarError';
-
-  constructor(
-    message: string,
-    /** HTTP status, or undefined when there was no response (network error, abort). */
-    readonly status: number | undefined,
-    /** Google's `errors[0].reason` (`duplicate`, `notFound`, `rateLimitExceeded`…) or the network error code. */
-    readonly reason: string | undefined,
-    /** False when the request itself was wrong: retrying it cannot succeed. */
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
 }
 
 /** Google's event id for a booking: the uuid's hex digits, which are valid base32hex (`[a-v0-9]`). */
@@ -71,9 +62,8 @@ export function googleEventId(bookingId: string): string {
 }
 
 const DEFAULT_BUSY_CACHE_MS = 30_000;
-/** 403 reasons that mean "slow down", not "forbidden" (https://developers.google.com/calendar/api/guides/errors). */
-const RATE_LIMIT_REASONS: ReadonlySet<string> = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
-
+/** events.list's largest page (https://developers.google.com/calendar/api/v3/reference/events/list). */
+const MAX_RESULTS = 2500;
 export function createGoogleCalendarProvider(options: GoogleCalendarProviderOptions): GoogleCalendarProvider {
   const auth = createGoogleAuth({
     account: readServiceAccount(options.credentialsFile),
@@ -100,9 +90,7 @@ export function createGoogleCalendarProvider(options: GoogleCalendarProviderOpti
     async busyTimes(calendarIds, from, to) {
       if (calendarIds.length === 0) return new Map();
       const ids = [...new Set(calendarIds)].sort();
-      const busy = await busyCache.get(ids, from, to, () =>
-        policy.execute((signal) => queryBusy(google, ids, from, to, signal), { idempotent: true }),
-      );
+      const busy = await busyCache.get(ids, from, to, () => readBusyTimes(google, policy, ids, { from, to }));
       return new Map(calendarIds.map((id) => [id, (busy.get(id) ?? []).map((interval) => ({ ...interval }))]));
     },
 
@@ -150,23 +138,84 @@ function call<T>(google: Google, operation: string, signal: AbortSignal, request
   });
 }
 
-async function queryBusy(
+/**
+ * Busy times of several calendars, read in parallel. Every read has settled (none is left
+ * running) before the first failure is thrown.
+ */
+async function readBusyTimes(
   google: Google,
+  policy: VendorPolicy,
   calendarIds: readonly string[],
-  from: Date,
-  to: Date,
-  signal: AbortSignal,
+  window: { from: Date; to: Date },
 ): Promise<Map<string, Interval[]>> {
-  const requestBody = {
-    timeMin: from.toISOString(),
-    timeMax: to.toISOString(),
-    timeZone: 'UTC',
-    items: calendarIds.map((id) => ({ id })),
+  const reads = await Promise.allSettled(calendarIds.map((id) => readCalendarBusyTimes(google, policy, id, window)));
+  const result = new Map<string, Interval[]>();
+  for (const [index, read] of reads.entries()) {
+    if (read.status === 'rejected') throw read.reason;
+    result.set(calendarIds[index]!, read.value);
+  }
+  return result;
+}
+
+/** One calendar's busy times within the window, following events.list's pages; one policy call per page. */
+async function readCalendarBusyTimes(
+  google: Google,
+  policy: VendorPolicy,
+  calendarId: string,
+  window: { from: Date; to: Date },
+): Promise<Interval[]> {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const intervals: Interval[] = [];
+  let pageToken: string | undefined;
+  do {
+    const token = pageToken;
+    const page = await policy.execute((signal) => listEventsPage(google, calendarId, window, token, signal), {
+      idempotent: true,
+    });
+    if (page === undefined) {
+      // Usually a calendar not shared with the account we act as: its busy times are unknown,
+      // and bookings can still only collide with bookings we hold.
+      google.logger.warn(
+        { dependency: 'google_calendar', calendarId },
+        'Google Calendar did not report busy times for a calendar',
+      );
+      return [];
+    }
+    for (const event of page.items ?? []) {
+      const busy = busyInterval(event, page.timeZone ?? undefined);
+      if (busy !== undefined) intervals.push({ start: Math.max(busy.start, from), end: Math.min(busy.end, to) });
+    }
+    pageToken = page.nextPageToken ?? undefined;
+  } while (pageToken !== undefined);
+  return mergeIntervals(intervals);
+}
+
+/** One page of the calendar's events within the window; undefined when Google has no such calendar for us (404). */
+async function listEventsPage(
+  google: Google,
+  calendarId: string,
+  window: { from: Date; to: Date },
+  pageToken: string | undefined,
+  signal: AbortSignal,
+): Promise<calendar_v3.Schema$Events | undefined> {
+  const params = {
+    calendarId,
+    timeMin: window.from.toISOString(),
+    timeMax: window.to.toISOString(),
+    // Recurring events as their instances, each with its own time.
+    singleEvents: true,
+    showDeleted: false,
+    maxResults: MAX_RESULTS,
+    ...(pageToken === undefined ? {} : { pageToken }),
   };
-  const response = await call(google, 'freeBusy', signal, () =>
-    google.calendar.freebusy.query({ requestBody }, { signal }),
-  );
-  return busyByCalendar(calendarIds, response.data.calendars ?? {}, google.logger);
+  try {
+    const response = await call(google, 'list events', signal, () => google.calendar.events.list(params, { signal }));
+    return response.data;
+  } catch (error) {
+    if (error instanceof GoogleCalendarError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 async function insertOrPatch(google: Google, event: CalendarEvent, eventId: string, signal: AbortSignal): Promise<void> {
@@ -177,7 +226,7 @@ async function insertOrPatch(google: Google, event: CalendarEvent, eventId: stri
     start: { dateTime: event.start.toISOString(), timeZone: event.timeZone },
     end: { dateTime: event.end.toISOString(), timeZone: event.timeZone },
   };
-  const extendedProperties = { private: { frontdeskBookingId: event.bookingId } };
+  const extendedProperties = { private: { [BOOKING_ID_PROPERTY]: event.bookingId } };
   try {
     await call(google, 'insert event', signal, () =>
       google.calendar.events.insert(
@@ -210,119 +259,3 @@ async function deleteIfPresent(google: Google, calendarId: string, eventId: stri
   }
 }
 
-function busyByCalendar(
-  calendarIds: readonly string[],
-  answered: Record<string, calendar_v3.Schema$FreeBusyCalendar>,
-  logger: Logger,
-): Map<string, Interval[]> {
-  const result = new Map<string, Interval[]>();
-  for (const calendarId of calendarIds) {
-    const entry = answered[calendarId];
-    const reasons = (entry?.errors ?? []).map((error) => error.reason ?? 'unknown');
-    if (entry === undefined || reasons.length > 0) {
-      // Usually a calendar not shared with the service account: its busy times are unknown, and
-      // bookings can still only collide with bookings we hold.
-      logger.warn(
-        { dependency: 'google_calendar', calendarId, reasons },
-        'Google Calendar did not report busy times for a calendar',
-      );
-    }
-    const intervals = (entry?.busy ?? []).flatMap((period) => {
-      const start = Date.parse(period.start ?? '');
-      const end = Date.parse(period.end ?? '');
-      return Number.isFinite(start) && Number.isFinite(end) ? [{ start, end }] : [];
-    });
-    result.set(calendarId, mergeIntervals(intervals));
-  }
-  return result;
-}
-
-/** The shape of a Gaxios error we read, without importing its type. */
-interface SdkError {
-  message?: unknown;
-  code?: unknown;
-  response?: { status?: unknown; data?: unknown };
-}
-
-/**
- * Turns an SDK error into ours. Only status, Google's reason and message survive: the SDK's
- * error carries the request config, headers included, and must not reach logs or callers.
- */
-function translate(operation: string, error: unknown): GoogleCalendarError | GoogleAuthorizationError {
-  const sdk = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
-  const status = typeof sdk.response?.status === 'number' ? sdk.response.status : undefined;
-  const data = sdk.response?.data as
-    | { error?: string | { message?: string; errors?: { reason?: string }[] }; error_description?: string }
-    | undefined;
-
-  // The token endpoint answers OAuth errors (`{error: 'invalid_grant', error_description}`);
-  // the Calendar API answers `{error: {code, message, errors: [{reason}]}}`.
-  if (typeof data?.error === 'string' && status !== undefined && status >= 400 && status < 500) {
-    return new GoogleAuthorizationError(data.error, data.error_description ?? 'no description');
-  }
-  if (status === undefined) {
-    const code = typeof sdk.code === 'string' ? sdk.code : undefined;
-    const message = typeof sdk.message === 'string' ? sdk.message : String(error);
-    return new GoogleCalendarError(`Google Calendar ${operation}: no response (${message})`, undefined, code, true);
-  }
-  const details = typeof data?.error === 'object' ? data.error : undefined;
-  const reason = details?.errors?.[0]?.reason;
-  const message = details?.message ?? (typeof data?.error === 'string' ? data.error : `HTTP ${status}`);
-  return new GoogleCalendarError(
-    `Google Calendar ${operation} answered ${status}${reason === undefined ? '' : ` ${reason}`}: ${message}`,
-    status,
-    reason,
-    isRetryableStatus(status, reason),
-  );
-}
-
-function isRetryableStatus(status: number, reason: string | undefined): boolean {
-  if (status < 400 || status >= 500) return true;
-  if (status === 408 || status === 409 || status === 429) return true;
-  return status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason);
-}
-
-/**
- * Free/busy answers per (calendars, window) for `ttlMs` after they arrive. Concurrent askers of
- * the same key share one request; a failed request is not cached.
- */
-class BusyCache {
-  private readonly entries = new Map<string, { expiresAt: number; value: Promise<Map<string, Interval[]>> }>();
-
-  constructor(private readonly ttlMs: number) {}
-
-  get(
-    sortedIds: readonly string[],
-    from: Date,
-    to: Date,
-    fetch: () => Promise<Map<string, Interval[]>>,
-  ): Promise<Map<string, Interval[]>> {
-    const now = Date.now();
-    this.prune(now);
-    const key = JSON.stringify([sortedIds, from.getTime(), to.getTime()]);
-    const cached = this.entries.get(key);
-    if (cached !== undefined) return cached.value;
-    const entry = { expiresAt: Number.POSITIVE_INFINITY, value: fetch() };
-    this.entries.set(key, entry);
-    entry.value.then(
-      () => {
-        entry.expiresAt = Date.now() + this.ttlMs;
-      },
-      () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-      },
-    );
-    return entry.value;
-  }
-
-  /** After our own writes: the next availability check sees them. */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  private prune(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(key);
-    }
-  }
-}

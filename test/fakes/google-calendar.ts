@@ -2,16 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * A fake of the two Google endpoints Frontdesk uses, over plain HTTP on 127.0.0.1:
  *
  * - OAuth `POST /token` with the jwt-bearer grant (what google-auth-library's JWT client sends);
- * - Calendar v3 `freeBusy` and `events` insert/get/patch/delete, with Google's error bodies.
+ * - Calendar v3 `events` list/insert/get/patch/delete and `freeBusy`, with Google's error bodies.
  *
  * Behaviour copied from Google: an event id chosen by the client is unique per calendar forever,
  * so re-inserting it answers 409 `duplicate` even after the event was deleted; a deleted event
  * answers 410 `deleted` to GET and DELETE. Calendar calls need the bearer token `/token` issued.
+ * `events.list` pages with opaque tokens that only fit the query they came from, and interprets
+ * all-day dates in the calendar's time zone (https://developers.google.com/calendar/api/v3/reference/events/list).
  */
 
 export interface RecordedRequest {
@@ -45,6 +48,24 @@ export interface FakeEvent {
   sequence: number;
 }
 
+/** An all-day event's day (`date`, `yyyy-mm-dd`; the end day is exclusive) or a timed event's instant (`dateTime`). */
+export interface ForeignEventTime {
+  date?: string;
+  dateTime?: string;
+  timeZone?: string;
+}
+
+/** An event some other client (the staff member's phone, a colleague) put on the calendar. */
+export interface ForeignEvent {
+  status?: 'confirmed' | 'tentative' | 'cancelled';
+  summary?: string;
+  start: ForeignEventTime;
+  end: ForeignEventTime;
+  transparency?: 'opaque' | 'transparent';
+  extendedProperties?: { private?: Record<string, string> };
+  attendees?: { email: string; self?: boolean; responseStatus?: 'needsAction' | 'declined' | 'tentative' | 'accepted' }[];
+}
+
 export interface BusyInterval {
   start: Date;
   end: Date;
@@ -64,8 +85,17 @@ export interface FakeGoogleCalendar {
   failNext(count: number, status: number): void;
   /** The next `count` requests (any endpoint) are read and never answered. */
   hangNext(count: number): void;
-  /** Busy times freeBusy reports for the calendar besides its own events; replaces earlier ones. */
+  /**
+   * Opaque events of someone else's making, one per interval, besides the calendar's other
+   * events (events.list and freeBusy both show them); replaces the intervals set earlier.
+   */
   setBusy(calendarId: string, intervals: readonly BusyInterval[]): void;
+  /** Puts an event as another client would (all-day ones too); events.list shows it. Returns its id. */
+  addForeignEvent(calendarId: string, event: ForeignEvent): string;
+  /** The calendar's time zone: all-day events' days, and `timeZone` of events.list. Default: UTC. */
+  setTimeZone(calendarId: string, timeZone: string): void;
+  /** The most events one events.list page holds, whatever `maxResults` asks. Default: 2500, Google's cap. */
+  pageSize: number;
   /** While on, `/token` answers 400 `invalid_grant` (a revoked or misconfigured delegation). */
   invalidGrant(on: boolean): void;
   close(): Promise<void>;
@@ -75,6 +105,13 @@ const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** base32hex as Google requires for client-chosen event ids. */
 const EVENT_ID = /^[a-v0-9]{5,1024}$/;
 const EVENTS_PATH = /^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/;
+/** events.list's default and largest `maxResults`. */
+const DEFAULT_PAGE_SIZE = 250;
+const MAX_PAGE_SIZE = 2500;
+/** RFC 3339 with the offset events.list insists on for timeMin/timeMax. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+/** The filters of a list query; a page token is only good for the same ones. */
+const LIST_FILTERS = ['timeMin', 'timeMax', 'singleEvents', 'showDeleted'] as const;
 
 class HttpFailure extends Error {
   constructor(
@@ -113,7 +150,9 @@ function injectedFailure(status: number): HttpFailure {
 export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
   const requests: RecordedRequest[] = [];
   const calendars = new Map<string, Map<string, FakeEvent>>();
-  const busy = new Map<string, BusyInterval[]>();
+  const foreign = new Map<string, Map<string, ForeignEvent>>();
+  const busyIds = new Map<string, string[]>();
+  const timeZones = new Map<string, string>();
   const accessToken = `ya29.fake-${randomBytes(12).toString('hex')}`;
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   let hangs = 0;
@@ -128,7 +167,18 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
     return events;
   };
 
-  const state = { latencyMs: 0 };
+  const foreignEvents = (id: string): Map<string, ForeignEvent> => {
+    let events = foreign.get(id);
+    if (events === undefined) {
+      events = new Map();
+      foreign.set(id, events);
+    }
+    return events;
+  };
+
+  const timeZoneOf = (calendarId: string): string => timeZones.get(calendarId) ?? 'UTC';
+
+  const state = { latencyMs: 0, pageSize: MAX_PAGE_SIZE };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
@@ -176,6 +226,7 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
     const calendarId = decodeURIComponent(match[1]!);
     const eventId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
     if (eventId === undefined) {
+      if (request.method === 'GET') return list(calendarId, request.query);
       if (request.method === 'POST') return insert(calendarId, request.body);
     } else if (request.method === 'GET') {
       return live(calendarId, eventId);
@@ -205,6 +256,49 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
     return { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' };
   }
 
+  /** Every event of the calendar as events.list returns it, deleted ones included, soonest first. */
+  function allEvents(calendarId: string): ListedEvent[] {
+    const zone = timeZoneOf(calendarId);
+    const events = [
+      ...[...calendar(calendarId).values()].map((event) => listed(event.id, event, zone)),
+      ...[...foreignEvents(calendarId)].map(([id, event]) => listed(id, event, zone)),
+    ];
+    return events.sort((a, b) => a.span.start - b.span.start || (a.event.id < b.event.id ? -1 : 1));
+  }
+
+  function list(calendarId: string, query: Record<string, string>): unknown {
+    const from = query.timeMin === undefined ? Number.NEGATIVE_INFINITY : listBound(query.timeMin, 'timeMin');
+    const to = query.timeMax === undefined ? Number.POSITIVE_INFINITY : listBound(query.timeMax, 'timeMax');
+    if (from >= to) throw googleError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+    const showDeleted = listFlag(query.showDeleted, 'showDeleted');
+    listFlag(query.singleEvents, 'singleEvents');
+    const maxResults = query.maxResults === undefined ? DEFAULT_PAGE_SIZE : Number(query.maxResults);
+    if (!Number.isInteger(maxResults) || maxResults < 1) throw googleError(400, 'invalid', 'Invalid value for: maxResults');
+    const filters = JSON.stringify(LIST_FILTERS.map((name) => query[name] ?? null));
+    const offset = query.pageToken === undefined ? 0 : pageOffset(query.pageToken, filters);
+
+    // Google's bounds: an event is listed when it ends after timeMin and starts before timeMax.
+    const matching = allEvents(calendarId)
+      .filter(({ event }) => showDeleted || event.status !== 'cancelled')
+      .filter(({ span }) => span.end > from && span.start < to);
+    const size = Math.min(maxResults, MAX_PAGE_SIZE, state.pageSize);
+    const items = matching.slice(offset, offset + size).map(({ event }) => structuredClone(event));
+    const more = offset + size < matching.length;
+    return {
+      kind: 'calendar#events',
+      etag: '"fake"',
+      summary: calendarId,
+      updated: new Date().toISOString(),
+      timeZone: timeZoneOf(calendarId),
+      accessRole: 'owner',
+      defaultReminders: [],
+      ...(more
+        ? { nextPageToken: Buffer.from(JSON.stringify({ offset: offset + size, filters })).toString('base64url') }
+        : { nextSyncToken: `sync-${randomBytes(6).toString('hex')}` }),
+      items,
+    };
+  }
+
   function freeBusy(body: unknown): unknown {
     const { timeMin, timeMax, items } = body as { timeMin?: string; timeMax?: string; items?: { id?: string }[] };
     const from = Date.parse(timeMin ?? '');
@@ -215,14 +309,10 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
     const result: Record<string, { busy: { start: string; end: string }[] }> = {};
     for (const { id } of items) {
       if (id === undefined) continue;
-      const spans = [
-        ...(busy.get(id) ?? []).map((interval) => ({ start: interval.start.getTime(), end: interval.end.getTime() })),
-        ...[...calendar(id).values()]
-          .filter((event) => event.status === 'confirmed' && event.transparency !== 'transparent')
-          .map((event) => ({ start: Date.parse(event.start.dateTime), end: Date.parse(event.end.dateTime) })),
-      ]
+      const spans = allEvents(id)
+        .filter(({ event, declined }) => event.status !== 'cancelled' && event.transparency !== 'transparent' && !declined)
+        .map(({ span }) => span)
         .filter((span) => span.start < to && span.end > from)
-        .sort((a, b) => a.start - b.start)
         .map((span) => ({
           start: new Date(Math.max(span.start, from)).toISOString(),
           end: new Date(Math.min(span.end, to)).toISOString(),
@@ -309,8 +399,38 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
     hangNext(count) {
       hangs = count;
     },
+    get pageSize() {
+      return state.pageSize;
+    },
+    set pageSize(value: number) {
+      state.pageSize = value;
+    },
     setBusy(calendarId, intervals) {
-      busy.set(calendarId, intervals.map((interval) => ({ ...interval })));
+      const events = foreignEvents(calendarId);
+      for (const id of busyIds.get(calendarId) ?? []) events.delete(id);
+      busyIds.set(
+        calendarId,
+        intervals.map((interval) => {
+          const id = randomBytes(16).toString('hex');
+          events.set(id, {
+            status: 'confirmed',
+            summary: 'Busy',
+            start: { dateTime: interval.start.toISOString() },
+            end: { dateTime: interval.end.toISOString() },
+            transparency: 'opaque',
+          });
+          return id;
+        }),
+      );
+    },
+    addForeignEvent(calendarId, event) {
+      const id = randomBytes(16).toString('hex');
+      foreignEvents(calendarId).set(id, structuredClone(event));
+      return id;
+    },
+    setTimeZone(calendarId, timeZone) {
+      if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`setTimeZone: ${timeZone} is not an IANA zone`);
+      timeZones.set(calendarId, timeZone);
     },
     invalidGrant(on) {
       grantInvalid = on;
@@ -323,6 +443,52 @@ export async function startFakeGoogleCalendar(): Promise<FakeGoogleCalendar> {
       await closed;
     },
   };
+}
+
+interface ListedEvent {
+  /** The event as events.list answers it. */
+  event: { id: string; status: string; transparency?: string };
+  /** Its time in epoch ms, all-day dates resolved in the calendar's (or the event's) zone. */
+  span: { start: number; end: number };
+  /** The calendar's owner said no: freeBusy does not count it. */
+  declined: boolean;
+}
+
+function listed(id: string, event: FakeEvent | ForeignEvent, calendarZone: string): ListedEvent {
+  const start = instant(event.start, calendarZone);
+  const end = instant(event.end, calendarZone);
+  const attendees = 'attendees' in event ? (event.attendees ?? []) : [];
+  const declined = attendees.some((attendee) => attendee.self === true && attendee.responseStatus === 'declined');
+  return { event: { ...event, id, status: event.status ?? 'confirmed' }, span: { start, end }, declined };
+}
+
+function instant(time: ForeignEventTime, calendarZone: string): number {
+  const zone = time.timeZone ?? calendarZone;
+  const parsed = DateTime.fromISO(time.dateTime ?? time.date ?? '', { zone });
+  if (!parsed.isValid) throw new Error(`fake Google Calendar: unreadable event time ${JSON.stringify(time)}`);
+  return parsed.toMillis();
+}
+
+function listBound(value: string, name: string): number {
+  const time = Date.parse(value);
+  if (!RFC3339.test(value) || !Number.isFinite(time)) throw googleError(400, 'badRequest', `Bad Request: ${name}`);
+  return time;
+}
+
+function listFlag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw googleError(400, 'invalid', `Invalid value for: ${name}`);
+}
+
+function pageOffset(pageToken: string, filters: string): number {
+  try {
+    const token = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as { offset?: unknown; filters?: unknown };
+    if (typeof token.offset === 'number' && token.filters === filters) return token.offset;
+  } catch {
+    // falls through to Google's answer for a token it did not issue
+  }
+  throw googleError(400, 'invalid', 'Invalid page token value.');
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -113,6 +113,23 @@ describe('calendar sync with Google (fake server, real googleapis)', () => {
     assert.equal(fake.events(ANNA).length, 1);
   });
 
+  it('moves a booking onto part of its own Google event; a cancelled one frees its time before the sync', async () => {
+    const { booking } = await book();
+    for (const sync of await syncRows(booking.id)) await runCalendarSync(deps, sync.id);
+    const confirmed = () => fake.events(ANNA).filter((event) => event.status === 'confirmed');
+    assert.equal(confirmed().length, 1, 'our 10:00 event is on her calendar');
+
+    const quarterPast = new Date('2026-03-02T15:15:00Z');
+    const moved = await rescheduleAppointment(h.context, { bookingId: booking.id, start: quarterPast, staffId: 'anna' });
+    assert.equal(moved.staffId, 'anna');
+    assert.equal(moved.start.getTime(), quarterPast.getTime());
+
+    await cancelAppointment(h.context, booking.id);
+    assert.equal(confirmed().length, 1, 'not synced yet');
+    const { booking: next } = await book(quarterPast);
+    assert.equal(next.staffId, 'anna');
+  });
+
   it("honours busy times from the staff member's Google calendar", async () => {
     fake.setBusy(ANNA, [{ start: new Date('2026-03-02T15:00:00Z'), end: new Date('2026-03-02T16:00:00Z') }]);
     const search = { businessId: business.id, serviceId: 'cut', from: new Date('2026-03-02T05:00:00Z'), to: new Date('2026-03-03T05:00:00Z') };

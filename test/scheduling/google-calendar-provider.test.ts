@@ -20,21 +20,13 @@ import {
 import { createLocalCalendarProvider } from '../../src/scheduling/local-calendar-provider.js';
 import { startFakeGoogleCalendar, type FakeGoogleCalendar, type RecordedRequest } from '../fakes/google-calendar.js';
 import { writeServiceAccount } from '../support/google.js';
+import { LogCapture } from '../support/log-capture.js';
 
 const CLIENT_EMAIL = 'frontdesk@frontdesk-test.iam.gserviceaccount.com';
 const SUBJECT = 'owner@clinic.example';
 const CALENDAR = 'dr.lee@clinic.example';
 const OTHER_CALENDAR = 'dr.kim@clinic.example';
 
-class LogCapture {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-  messages(): string[] {
-    return this.lines.map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
-  }
-}
 
 function booking(overrides: Partial<CalendarEvent> = {}): CalendarEvent {
   return {
@@ -304,58 +296,176 @@ describe('createGoogleCalendarProvider', () => {
   describe('busyTimes', () => {
     const from = new Date('2031-03-04T00:00:00Z');
     const to = new Date('2031-03-05T00:00:00Z');
+    const listRequests = (calendarId?: string) =>
+      calendarRequests(fake).filter(
+        (request) =>
+          request.method === 'GET' &&
+          (calendarId === undefined ? request.path.endsWith('/events') : request.path === eventsPath(calendarId)),
+      );
+    const at = (start: string, end: string) => ({ start: Date.parse(start), end: Date.parse(end) });
+    const timed = (start: string, end: string) => ({ start: { dateTime: start }, end: { dateTime: end } });
 
-    it('asks once for all calendars and returns busy intervals in epoch ms', async () => {
+    it("lists each calendar's events and returns other people's as busy intervals in epoch ms", async () => {
       const calendar = provider();
       fake.setBusy(CALENDAR, [
         { start: new Date('2031-03-04T12:00:00Z'), end: new Date('2031-03-04T13:00:00Z') },
         { start: new Date('2031-03-04T12:30:00Z'), end: new Date('2031-03-04T14:00:00Z') },
       ]);
-      await calendar.putEvent(booking({ calendarId: OTHER_CALENDAR }));
+      fake.addForeignEvent(OTHER_CALENDAR, timed('2031-03-04T18:30:00-05:00', '2031-03-04T19:30:00-05:00'));
       const busy = await calendar.busyTimes([CALENDAR, OTHER_CALENDAR, 'empty@clinic.example'], from, to);
 
-      assert.deepEqual(busy.get(CALENDAR), [
-        { start: Date.parse('2031-03-04T12:00:00Z'), end: Date.parse('2031-03-04T14:00:00Z') },
-      ]);
-      assert.deepEqual(busy.get(OTHER_CALENDAR), [
-        { start: Date.parse('2031-03-04T15:00:00Z'), end: Date.parse('2031-03-04T15:30:00Z') },
-      ]);
+      assert.deepEqual(busy.get(CALENDAR), [at('2031-03-04T12:00:00Z', '2031-03-04T14:00:00Z')]);
+      assert.deepEqual(busy.get(OTHER_CALENDAR), [at('2031-03-04T23:30:00Z', '2031-03-05T00:00:00Z')], 'cut at the window');
       assert.deepEqual(busy.get('empty@clinic.example'), []);
 
-      const queries = calendarRequests(fake).filter((request) => request.path === '/calendar/v3/freeBusy');
-      assert.equal(queries.length, 1);
-      assert.deepEqual(queries[0]?.body, {
-        timeMin: '2031-03-04T00:00:00.000Z',
-        timeMax: '2031-03-05T00:00:00.000Z',
-        timeZone: 'UTC',
-        items: [{ id: 'dr.kim@clinic.example' }, { id: 'dr.lee@clinic.example' }, { id: 'empty@clinic.example' }],
+      assert.equal(calendarRequests(fake).length, 3, 'one request per calendar, none to freeBusy');
+      for (const id of [CALENDAR, OTHER_CALENDAR, 'empty@clinic.example']) {
+        assert.deepEqual(listRequests(id).map((request) => request.query), [
+          {
+            timeMin: '2031-03-04T00:00:00.000Z',
+            timeMax: '2031-03-05T00:00:00.000Z',
+            singleEvents: 'true',
+            showDeleted: 'false',
+            maxResults: '2500',
+          },
+        ]);
+      }
+    });
+
+    it('does not count the events mirrored from our own bookings', async () => {
+      const calendar = provider();
+      const moved = booking();
+      await calendar.putEvent(moved);
+      await calendar.putEvent(booking({ start: new Date('2031-03-04T17:00:00Z'), end: new Date('2031-03-04T18:00:00Z') }));
+      await calendar.putEvent({ ...moved, start: new Date('2031-03-04T15:15:00Z'), end: new Date('2031-03-04T15:45:00Z') });
+      assert.equal(fake.events(CALENDAR).filter((event) => event.status === 'confirmed').length, 2);
+      fake.addForeignEvent(CALENDAR, timed('2031-03-04T09:00:00Z', '2031-03-04T10:00:00Z'));
+
+      const busy = await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual(busy.get(CALENDAR), [at('2031-03-04T09:00:00Z', '2031-03-04T10:00:00Z')]);
+      assert.equal(listRequests(CALENDAR).length, 1);
+    });
+
+    it('does not count free (transparent) events, cancelled ones, or invitations the owner declined', async () => {
+      const calendar = provider();
+      fake.addForeignEvent(CALENDAR, { ...timed('2031-03-04T09:00:00Z', '2031-03-04T10:00:00Z'), transparency: 'transparent' });
+      fake.addForeignEvent(CALENDAR, { ...timed('2031-03-04T10:00:00Z', '2031-03-04T11:00:00Z'), status: 'cancelled' });
+      fake.addForeignEvent(CALENDAR, {
+        ...timed('2031-03-04T11:00:00Z', '2031-03-04T12:00:00Z'),
+        attendees: [
+          { email: 'boss@clinic.example', responseStatus: 'accepted' },
+          { email: CALENDAR, self: true, responseStatus: 'declined' },
+        ],
       });
+      fake.addForeignEvent(CALENDAR, {
+        ...timed('2031-03-04T13:00:00Z', '2031-03-04T14:00:00Z'),
+        transparency: 'opaque',
+        status: 'tentative',
+        attendees: [{ email: CALENDAR, self: true, responseStatus: 'tentative' }],
+      });
+
+      const busy = await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual(busy.get(CALENDAR), [at('2031-03-04T13:00:00Z', '2031-03-04T14:00:00Z')]);
+    });
+
+    it("blocks an opaque all-day event's whole local days, in the calendar's zone or the event's own", async () => {
+      const calendar = provider();
+      fake.setTimeZone(CALENDAR, 'America/New_York');
+      fake.setTimeZone(OTHER_CALENDAR, 'America/New_York');
+      // End dates are exclusive: a one-day event on the 4th ends on the 5th.
+      fake.addForeignEvent(CALENDAR, { start: { date: '2031-03-04' }, end: { date: '2031-03-05' } });
+      fake.addForeignEvent(CALENDAR, { start: { date: '2031-03-07' }, end: { date: '2031-03-08' }, transparency: 'transparent' });
+      fake.addForeignEvent(OTHER_CALENDAR, {
+        start: { date: '2031-03-05', timeZone: 'Europe/Berlin' },
+        end: { date: '2031-03-07', timeZone: 'Europe/Berlin' },
+      });
+
+      const week = await calendar.busyTimes([CALENDAR, OTHER_CALENDAR], from, new Date('2031-03-11T00:00:00Z'));
+      // Midnight to midnight in New York; two days in Berlin.
+      assert.deepEqual(week.get(CALENDAR), [at('2031-03-04T05:00:00Z', '2031-03-05T05:00:00Z')]);
+      assert.deepEqual(week.get(OTHER_CALENDAR), [at('2031-03-04T23:00:00Z', '2031-03-06T23:00:00Z')]);
+    });
+
+    it('follows nextPageToken to the last page, asking the same question each time', async () => {
+      const calendar = provider();
+      fake.pageSize = 2;
+      const hours = [9, 11, 13, 15, 17];
+      fake.setBusy(
+        CALENDAR,
+        hours.map((hour) => ({
+          start: new Date(Date.UTC(2031, 2, 4, hour)),
+          end: new Date(Date.UTC(2031, 2, 4, hour, 30)),
+        })),
+      );
+      await calendar.putEvent(booking({ start: new Date('2031-03-04T10:00:00Z'), end: new Date('2031-03-04T10:30:00Z') }));
+
+      const busy = await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual(
+        busy.get(CALENDAR),
+        hours.map((hour) => ({ start: Date.UTC(2031, 2, 4, hour), end: Date.UTC(2031, 2, 4, hour, 30) })),
+      );
+      const pages = listRequests(CALENDAR);
+      assert.equal(pages.length, 3, 'six events, two a page');
+      assert.equal(pages[0]?.query.pageToken, undefined);
+      for (const page of pages.slice(1)) {
+        assert.ok(page.query.pageToken, 'a later page names its token');
+        const { pageToken: _token, ...rest } = page.query;
+        assert.deepEqual(rest, pages[0]?.query);
+      }
     });
 
     it('answers from its cache within the TTL, then asks again', async () => {
       const calendar = provider({}, { busyCacheMs: 400 });
       fake.setBusy(CALENDAR, [{ start: new Date('2031-03-04T12:00:00Z'), end: new Date('2031-03-04T13:00:00Z') }]);
-      const first = await calendar.busyTimes([CALENDAR], from, to);
+      const first = await calendar.busyTimes([CALENDAR, OTHER_CALENDAR], from, to);
       first.get(CALENDAR)?.push({ start: 0, end: 1 });
-      const second = await calendar.busyTimes([CALENDAR], from, to);
+      const second = await calendar.busyTimes([OTHER_CALENDAR, CALENDAR, CALENDAR], from, to);
       assert.equal(second.get(CALENDAR)?.length, 1, 'callers cannot change the cached answer');
-      const freeBusyCount = () => calendarRequests(fake).filter((r) => r.path === '/calendar/v3/freeBusy').length;
-      assert.equal(freeBusyCount(), 1);
+      assert.equal(listRequests().length, 2, 'one per calendar, once');
 
-      await calendar.busyTimes([CALENDAR], from, new Date('2031-03-06T00:00:00Z'));
-      assert.equal(freeBusyCount(), 2, 'another window is another question');
+      await calendar.busyTimes([CALENDAR, OTHER_CALENDAR], from, new Date('2031-03-06T00:00:00Z'));
+      assert.equal(listRequests().length, 4, 'another window is another question');
 
       await sleep(450);
-      await calendar.busyTimes([CALENDAR], from, to);
-      assert.equal(freeBusyCount(), 3);
+      await calendar.busyTimes([CALENDAR, OTHER_CALENDAR], from, to);
+      assert.equal(listRequests().length, 6);
     });
 
     it('forgets cached answers after its own writes', async () => {
       const calendar = provider();
-      await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual((await calendar.busyTimes([CALENDAR], from, to)).get(CALENDAR), []);
+      fake.setBusy(CALENDAR, [{ start: new Date('2031-03-04T12:00:00Z'), end: new Date('2031-03-04T13:00:00Z') }]);
       await calendar.putEvent(booking());
       const busy = await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual(busy.get(CALENDAR), [at('2031-03-04T12:00:00Z', '2031-03-04T13:00:00Z')]);
+      assert.equal(listRequests().length, 2);
+    });
+
+    it('retries a failed read, and reports one that cannot succeed', async () => {
+      const calendar = provider({ retries: 2 });
+      await calendar.putEvent(booking({ calendarId: OTHER_CALENDAR }));
+      fake.setBusy(CALENDAR, [{ start: new Date('2031-03-04T12:00:00Z'), end: new Date('2031-03-04T13:00:00Z') }]);
+      fake.failNext(1, 503);
+      const busy = await calendar.busyTimes([CALENDAR], from, to);
       assert.equal(busy.get(CALENDAR)?.length, 1);
+      assert.equal(listRequests().length, 2, 'the failure and its retry');
+
+      fake.failNext(1, 400);
+      const later = new Date('2031-03-06T00:00:00Z');
+      const error = await calendar.busyTimes([CALENDAR], from, later).catch((thrown: unknown) => thrown);
+      assert.ok(error instanceof GoogleCalendarError, String(error));
+      assert.equal(error.status, 400);
+      assert.equal(listRequests().length, 3, 'a wrong request is not retried');
+    });
+
+    it('treats a calendar Google does not show us (404) as unknown: no busy times, and a warning', async () => {
+      const calendar = provider();
+      await calendar.putEvent(booking());
+      fake.failNext(1, 404);
+      const busy = await calendar.busyTimes([CALENDAR], from, to);
+      assert.deepEqual(busy.get(CALENDAR), []);
+      assert.ok(logs.messages().includes('Google Calendar did not report busy times for a calendar'));
+      assert.equal(await vendorErrors(metrics), 0, 'an answer, not a failure');
     });
 
     it('does not call Google for no calendars', async () => {
