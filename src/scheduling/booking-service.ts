@@ -51,7 +51,7 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
   type Outcome = (BookingResult & { refused?: undefined }) | { refused: SlotTaken['reason'] };
   const outcome = await context.dataSource.transaction(async (manager): Promise<Outcome> => {
     const customerId = await upsertCustomer(manager, business.id, request.customer);
-    if (!customerId) throw new SchedulingError('not_found', 'a booking needs the customer\'s phone number, name or email');
+    if (!customerId) throw new SchedulingError('missing_customer', 'a booking needs the customer\'s phone number, name or email');
     // One customer's requests run one at a time, so a repeated request finds the first booking.
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [customerId]);
     const existing = await findSameRequest(manager, customerId, business.id, service.id, request.start);

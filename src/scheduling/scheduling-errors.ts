@@ -2,7 +2,7 @@
 export class SchedulingError extends Error {
   override name = 'SchedulingError';
   constructor(
-    readonly code: 'unknown_service' | 'unknown_staff' | 'staff_cannot_perform' | 'invalid_window' | 'not_found',
+    readonly code: 'unknown_service' | 'unknown_staff' | 'staff_cannot_perform' | 'missing_customer' | 'not_found',
     message: string,
   ) {
     super(message);

@@ -157,6 +157,12 @@ describe('booking service', () => {
     await bookAppointment(h.context, request(MONDAY_10));
   });
 
+  it('refuses a booking with no way to reach the customer, and an unknown service, naming what is wrong', async () => {
+    await assert.rejects(bookAppointment(h.context, request(MONDAY_10, { customer: {} })), /phone number, name or email/);
+    await assert.rejects(bookAppointment(h.context, request(MONDAY_10, { serviceId: 'perm' })), /no service "perm"/);
+    assert.equal(await count('SELECT count(*)::int AS n FROM bookings'), 0);
+  });
+
   it('finds a customer\'s upcoming appointments, soonest first', async () => {
     const customer = { phone: nextPhone() };
     await bookAppointment(h.context, request(at('2026-03-04T15:00:00Z'), { customer }));
