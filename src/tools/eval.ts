@@ -1,0 +1,95 @@
+/**
+ * Scores the rule-based understanding on labelled sentences (format: shared/eval/README.md).
+ *
+ *   npm run eval -- ../shared/eval/sgd/dev.jsonl [--predictions out.jsonl]
+ *
+ * The last line on stdout is one JSON object with the metrics; a progress bar goes to stderr.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { evalLine, dialogueOf, predict, score, type EvalLine, type Prediction } from '../dialog/understanding/evaluation.js';
+import type { Intent } from '../dialog/understanding/types.js';
+
+const usage = 'usage: npm run eval -- <file.jsonl> [--predictions out.jsonl] [--llm]';
+
+interface Options {
+  file: string;
+  predictionsFile?: string;
+  llm: boolean;
+}
+
+function parseArguments(args: readonly string[]): Options {
+  let file: string | undefined;
+  let predictionsFile: string | undefined;
+  let llm = false;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    if (arg === '--predictions') {
+      predictionsFile = args[index + 1];
+      index += 1;
+      if (!predictionsFile) fail(`--predictions needs a file name\n${usage}`);
+    } else if (arg === '--llm') llm = true;
+    else if (arg?.startsWith('--')) fail(`unknown option ${arg}\n${usage}`);
+    else if (file) fail(`expected one input file, got "${file}" and "${arg}"\n${usage}`);
+    else file = arg;
+  }
+  if (!file) fail(usage);
+  return { file, llm, ...(predictionsFile ? { predictionsFile } : {}) };
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+/** Every line checked before any is scored, so a bad file fails fast and names its line. */
+function readLines(file: string): EvalLine[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return fail(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const lines: EvalLine[] = [];
+  text.split('\n').forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      fail(`${file}:${index + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = evalLine.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(line)'}: ${issue.message}`).join('; ');
+      fail(`${file}:${index + 1}: malformed line: ${issues}`);
+    }
+    lines.push(parsed.data);
+  });
+  return lines;
+}
+
+function progress(done: number, total: number): void {
+  if (total < 500 || (done % Math.ceil(total / 100) !== 0 && done !== total)) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+}
+
+const options = parseArguments(process.argv.slice(2));
+if (options.llm) fail('--llm: LLM-assisted understanding is not available yet; run without --llm for the rule-based numbers');
+
+const lines = readLines(options.file);
+const intentSoFar = new Map<string, Intent>();
+const predictions: Prediction[] = lines.map((line, index) => {
+  const dialogue = dialogueOf(line.id);
+  const prediction = predict(line, intentSoFar.get(dialogue));
+  if (prediction.intent) intentSoFar.set(dialogue, prediction.intent);
+  progress(index + 1, lines.length);
+  return prediction;
+});
+
+if (options.predictionsFile) {
+  const out = lines.map((line, index) => JSON.stringify({ ...line, predicted: predictions[index] }));
+  writeFileSync(options.predictionsFile, `${out.join('\n')}\n`);
+}
+console.log(JSON.stringify(score(lines, predictions)));
