@@ -4,6 +4,7 @@ import { findDigits, findEmail, findName, findPhone } from './contact-details.js
 import { resolveDate } from './date-resolution.js';
 import { detectIntent, offeredIntent, type IntentReading } from './intent-detection.js';
 import { givesDetails } from './given-details.js';
+import { findChoice } from './option-choice.js';
 import { findRequested } from './requested-info.js';
 import { readSpoken } from './spoken-text.js';
 import { classifyPrompt, type PromptKind } from './system-prompt.js';
@@ -18,18 +19,26 @@ import type { Intent, Slots, Understanding, UnderstandingContext, Understood } f
 /** Questions about another domain ("what's the weather there on the 5th"): their dates are not for booking. */
 const otherDomain = /\b(?:weather|forecast|temperature|rain|snow|sunny)\b/;
 
-function slotsOf(utterance: string, context: UnderstandingContext, spoken: ReturnType<typeof readSpoken>): Slots {
+function slotsOf(
+  utterance: string,
+  context: UnderstandingContext,
+  spoken: ReturnType<typeof readSpoken>,
+  prompt: PromptKind,
+): Slots {
   const { business, expecting } = context;
   const slots: Slots = {};
-  const elsewhere = otherDomain.test(spoken.words);
+  const choice = findChoice(spoken.words, prompt, expecting);
+  if (choice !== undefined) slots.choice = choice;
+  // A number read out digit by digit would otherwise also read as a clock time ("two one two…").
+  const phone = findPhone(utterance, spoken.words, business);
+  if (phone) slots.phone = phone;
+  const elsewhere = otherDomain.test(spoken.words) || choice !== undefined;
   const date = elsewhere ? undefined : resolveDate(spoken.numeric, context.now, context.timeZone);
   if (date) slots.date = date;
-  const time = elsewhere ? {} : resolveTime(spoken.numeric, { business, date, expectingTime: expecting === 'time' });
+  const time = elsewhere || phone ? {} : resolveTime(spoken.numeric, { business, date, expectingTime: expecting === 'time' });
   if (time.time) slots.time = time.time;
   if (time.timeOfDay) slots.timeOfDay = time.timeOfDay;
   Object.assign(slots, matchVocabulary(spoken.words, business));
-  const phone = findPhone(utterance, spoken.words, business);
-  if (phone) slots.phone = phone;
   const email = findEmail(utterance);
   if (email) slots.email = email;
   const name = findName(spoken.words, expecting === 'name');
@@ -81,7 +90,7 @@ function confidenceOf(acts: readonly string[], reading: IntentReading | undefine
 export function understandByRules(utterance: string, context: UnderstandingContext): Understood {
   const spoken = readSpoken(utterance);
   const prompt = classifyPrompt(context.previousPrompt);
-  const slots = slotsOf(utterance, context, spoken);
+  const slots = slotsOf(utterance, context, spoken, prompt);
   let reading = detectIntent(spoken.words);
   // "can I speak to Anna": asking for a named member of staff is a transfer.
   if (slots.staff && /\b(?:speak|talk|chat) (?:to|with)\b/.test(spoken.words)) reading = { intent: 'transfer', expressed: true };
@@ -97,6 +106,7 @@ export function understandByRules(utterance: string, context: UnderstandingConte
     picksOffered: picksOffered(slots, context),
     requests: (slots.requested?.length ?? 0) > 0 && reading?.intent !== 'faq',
   });
+  if (slots.choice !== undefined && !acts.includes('select')) acts.push('select');
   const intent = intentOf(reading, context, prompt, slots);
   return { acts, slots, ...(intent ? { intent } : {}), confidence: confidenceOf(acts, reading, slots, spoken.words) };
 }

@@ -21,7 +21,7 @@ export const intents = ['book', 'reschedule', 'cancel', 'availability', 'faq', '
 export type Intent = (typeof intents)[number];
 
 /** What the receptionist last asked for, so a bare answer ("the fourth", "yes") can be read. */
-export type Expectation = 'service' | 'staff' | 'date' | 'time' | 'phone' | 'name' | 'confirmation';
+export type Expectation = 'service' | 'staff' | 'date' | 'time' | 'phone' | 'name' | 'confirmation' | 'choice';
 
 export interface UnderstandingContext {
   /** The instant the sentence was said; dates and times resolve against it on the business's wall clock. */
@@ -61,6 +61,8 @@ export interface Slots {
   digits?: string;
   /** An FAQ id of the business. */
   faqTopic?: string;
+  /** Which offered option the caller picks, 1-based; -1 is "the last one". */
+  choice?: number;
   /** What the caller asks about: "address", "phone_number", "opening_hours", "price", ... */
   requested?: string[];
 }
