@@ -1,13 +1,22 @@
 /**
- * Scores the rule-based understanding on labelled sentences (format: shared/eval/README.md).
+ * Scores understanding on labelled sentences (format: shared/eval/README.md): the rules alone,
+ * or with `--llm` the rules backed by the OpenAI model (OPENAI_API_KEY, OPENAI_BASE_URL,
+ * OPENAI_MODEL), asked only where the rules are unsure, as in production.
  *
- *   npm run eval -- ../shared/eval/sgd/dev.jsonl [--predictions out.jsonl]
+ *   npm run eval -- ../shared/eval/sgd/dev.jsonl [--predictions out.jsonl] [--llm]
  *
  * The last line on stdout is one JSON object with the metrics; a progress bar goes to stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { evalLine, dialogueOf, predict, score, type EvalLine, type Prediction } from '../dialog/understanding/evaluation.js';
-import type { Intent } from '../dialog/understanding/types.js';
+import { HybridUnderstanding } from '../dialog/understanding/hybrid-understanding.js';
+import { createOpenAIUnderstanding } from '../dialog/understanding/openai-understanding.js';
+import { RuleUnderstanding } from '../dialog/understanding/rule-understanding.js';
+import type { Intent, Understanding } from '../dialog/understanding/types.js';
+import { parseEnv } from '../config/env.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { createVendorPolicy } from '../resilience/vendor-policy.js';
 
 const usage = 'usage: npm run eval -- <file.jsonl> [--predictions out.jsonl] [--llm]';
 
@@ -75,18 +84,30 @@ function progress(done: number, total: number): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
 }
 
+/** The rules, or (with --llm) the rules with the configured model behind them. */
+function understandingFor(llm: boolean): Understanding {
+  if (!llm) return new RuleUnderstanding();
+  const env = parseEnv();
+  if (!env.OPENAI_API_KEY) fail('--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a local or fake server)');
+  const logger = createLogger({ level: 'warn' });
+  const policy = createVendorPolicy({ dependency: 'openai', metrics: createMetrics(), logger, timeoutMs: 3000, retries: 1 });
+  const model = createOpenAIUnderstanding({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL, policy });
+  return new HybridUnderstanding({ llm: model, logger });
+}
+
 const options = parseArguments(process.argv.slice(2));
-if (options.llm) fail('--llm: LLM-assisted understanding is not available yet; run without --llm for the rule-based numbers');
+const understanding = understandingFor(options.llm);
 
 const lines = readLines(options.file);
 const intentSoFar = new Map<string, Intent>();
-const predictions: Prediction[] = lines.map((line, index) => {
+const predictions: Prediction[] = [];
+for (const [index, line] of lines.entries()) {
   const dialogue = dialogueOf(line.id);
-  const prediction = predict(line, intentSoFar.get(dialogue));
+  const prediction = await predict(line, intentSoFar.get(dialogue), understanding);
   if (prediction.intent) intentSoFar.set(dialogue, prediction.intent);
+  predictions.push(prediction);
   progress(index + 1, lines.length);
-  return prediction;
-});
+}
 
 if (options.predictionsFile) {
   const out = lines.map((line, index) => JSON.stringify({ ...line, predicted: predictions[index] }));

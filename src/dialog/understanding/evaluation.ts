@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { understandByRules } from './rule-understanding.js';
-import { dialogActs, intents, type Intent } from './types.js';
+import { dialogActs, intents, type Intent, type Understanding } from './types.js';
 
 /**
  * Scoring understanding against labelled sentences (format in shared/eval/README.md). Each
@@ -59,11 +58,15 @@ export function dialogueOf(id: string): string {
   return /^(.*)-\d+(?:-[^-]*)?$/.exec(id)?.[1] ?? id;
 }
 
-export function predict(line: EvalLine, previousIntent: Intent | undefined): Prediction {
+export async function predict(
+  line: EvalLine,
+  previousIntent: Intent | undefined,
+  understanding: Understanding,
+): Promise<Prediction> {
   const zone = line.timezone;
   const now = DateTime.fromISO(line.now, { zone }).toJSDate();
   const started = performance.now();
-  const understood = understandByRules(line.utterance, {
+  const understood = await understanding.understand(line.utterance, {
     now,
     timeZone: zone,
     ...(line.prev_system ? { previousPrompt: line.prev_system } : {}),

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startFakeOpenAI } from '../../fakes/openai.js';
 
 /** Runs `src/tools/eval.ts` as `npm run eval` would, on a small file written here. */
 
@@ -16,8 +17,15 @@ interface Outcome {
 }
 
 async function evalCli(...args: string[]): Promise<Outcome> {
+  return evalCliWith({}, ...args);
+}
+
+async function evalCliWith(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/tools/eval.ts', ...args], { cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/tools/eval.ts', ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, OPENAI_API_KEY: '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -98,10 +106,31 @@ describe('eval CLI', function () {
     assert.match(stderr, /broken\.jsonl:2: malformed line: .*gold\.acts\.0.*gold\.date: expected YYYY-MM-DD/);
   });
 
-  it('accepts --llm and says it is not available yet', async () => {
-    const file = join(dir, 'small.jsonl');
-    const { code, stderr } = await evalCli(file, '--llm');
-    assert.notEqual(code, 0);
-    assert.match(stderr, /not available yet/);
+  it('refuses --llm without OPENAI_API_KEY, saying what to set', async () => {
+    const { code, stderr } = await evalCli(join(dir, 'small.jsonl'), '--llm');
+    assert.equal(code, 2);
+    assert.match(stderr, /--llm needs OPENAI_API_KEY/);
+  });
+
+  it('with --llm asks the model only about sentences the rules are unsure of', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const unsure = join(dir, 'unsure.jsonl');
+      await writeFile(
+        unsure,
+        `${[
+          ...lines,
+          { id: 'test-2-0-Services_1', utterance: 'hmm well my cousin mentioned you', prev_system: null, ...base, gold: { acts: ['inform'], intent: 'none', date: null, time: null, requested: [] } },
+        ]
+          .map((line) => JSON.stringify(line))
+          .join('\n')}\n`,
+      );
+      const { code, stdout } = await evalCliWith({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.url }, unsure, '--llm');
+      assert.equal(code, 0);
+      assert.ok(JSON.parse(stdout.trim().split('\n').at(-1)!).lines > 0);
+      assert.equal(fake.requests.length, 1, 'one unsure sentence, one model request');
+    } finally {
+      await fake.close();
+    }
   });
 });
