@@ -1,0 +1,189 @@
+import { DateTime } from 'luxon';
+import { SlotTaken, type Slot, type SlotPreference } from '../../scheduling/scheduler.js';
+import { saysNo, saysYes } from './answers.js';
+import type { DialogReply, TurnContext } from './dialog-engine.js';
+import type { OfferedSlot } from './dialog-state.js';
+
+const SEARCH_DAYS = 14;
+
+/**
+ * Booking (and moving) an appointment: fill what is missing (service, day), offer at most three
+ * real slots nearest the request, confirm, then book or move. A correction at any point ("no,
+ * Thursday") goes back to offering with the new details.
+ */
+export async function continueBooking(context: TurnContext): Promise<DialogReply> {
+  const { state, understood, replies } = context;
+  const acts = new Set(understood.acts);
+  if (takeDetails(context) && state.stage !== 'collecting') {
+    state.stage = 'collecting';
+    state.chosen = undefined;
+  }
+
+  if (state.stage === 'confirming') {
+    if (saysYes(understood) || acts.has('select')) return commit(context);
+    if (saysNo(understood)) {
+      state.stage = 'collecting';
+      state.chosen = undefined;
+      state.expecting = undefined;
+      return { text: replies.askWhatToChange() };
+    }
+    return { text: state.lastPrompt ?? replies.howCanIHelp() };
+  }
+
+  if (state.stage === 'offering') {
+    if (acts.has('request_alts')) return offerLater(context);
+    const picked = pickOffered(context);
+    if (picked) return confirm(context, picked);
+    if (saysNo(understood)) return offerLater(context);
+  }
+
+  if (!state.serviceId) {
+    const unknown = state.expecting === 'service';
+    state.expecting = 'service';
+    return { text: unknown ? replies.unknownService() : replies.askService() };
+  }
+  if (!state.date && !state.time && !state.timeOfDay) {
+    state.expecting = 'date';
+    return { text: replies.askDay(state.serviceId) };
+  }
+  return offer(context);
+}
+
+/** Copies what the sentence said into the state; true when it changed what we were offering. */
+function takeDetails(context: TurnContext): boolean {
+  const { state } = context;
+  const slots = context.understood.slots;
+  let changed = false;
+  const set = <K extends 'serviceId' | 'staffId' | 'date' | 'time'>(key: K, value: string | undefined) => {
+    if (value === undefined || state[key] === value) return;
+    state[key] = value;
+    changed = true;
+  };
+  set('serviceId', slots.service);
+  set('staffId', slots.staff);
+  set('date', slots.date);
+  set('time', slots.time);
+  if (slots.timeOfDay && JSON.stringify(slots.timeOfDay) !== JSON.stringify(state.timeOfDay)) {
+    state.timeOfDay = slots.timeOfDay;
+    state.time = slots.time;
+    changed = true;
+  }
+  return changed;
+}
+
+/** The wanted window and target on the business's wall clock, as instants. */
+function preferenceOf(context: TurnContext): { from: Date; to: Date; preference: SlotPreference } {
+  const { state, turn, deps } = context;
+  const zone = deps.business.timeZone;
+  const now = DateTime.fromJSDate(turn.now, { zone });
+  const day = state.date ? DateTime.fromISO(state.date, { zone }) : now.startOf('day');
+  const at = (hhmm: string) => {
+    const [hour, minute] = hhmm.split(':').map(Number);
+    return day.set({ hour: hour ?? 0, minute: minute ?? 0 }).toJSDate();
+  };
+  const from = state.date ? day.toJSDate() : now.toJSDate();
+  const to = (state.date ? day.plus({ days: 1 }) : now.plus({ days: SEARCH_DAYS })).toJSDate();
+  const preference: SlotPreference = state.time
+    ? { around: at(state.time) }
+    : state.timeOfDay
+      ? { from: at(state.timeOfDay.from), to: at(state.timeOfDay.to) }
+      : { earliest: true };
+  return { from, to, preference };
+}
+
+async function offer(context: TurnContext): Promise<DialogReply> {
+  const { state, deps, replies } = context;
+  const { from, to, preference } = preferenceOf(context);
+  const search = { businessId: deps.business.id, serviceId: state.serviceId!, staffId: state.staffId };
+  let slots = await deps.scheduler.offerSlots({ ...search, from, to }, preference);
+  let intro = 'I can do';
+  if (slots.length === 0) {
+    const later = new Date(to.getTime() + SEARCH_DAYS * 86_400_000);
+    slots = await deps.scheduler.offerSlots({ ...search, from: to, to: later }, { earliest: true });
+    intro = `${replies.nothingThatDay()} The nearest I can do is`;
+  }
+  if (slots.length === 0) {
+    state.stage = 'collecting';
+    state.offeredTransfer = true;
+    return { text: replies.nothingAtAll() };
+  }
+  const exact = state.time ? slots.find((slot) => sameClock(context, slot.start, state.time!)) : undefined;
+  if (exact && state.date) return confirm(context, toOffered(exact));
+  return present(context, slots, intro);
+}
+
+function present(context: TurnContext, slots: Slot[], intro: string): DialogReply {
+  const { state, replies } = context;
+  state.offered = slots.map(toOffered);
+  state.stage = 'offering';
+  state.expecting = 'choice';
+  return { text: replies.offer(slots.map((slot) => slot.start), intro) };
+}
+
+/** "Any other times?": the next three after the last one offered. */
+async function offerLater(context: TurnContext): Promise<DialogReply> {
+  const { state, deps } = context;
+  const last = state.offered.at(-1);
+  const { to } = preferenceOf(context);
+  const from = last ? new Date(Date.parse(last.start) + 60_000) : context.turn.now;
+  const until = new Date(Math.max(to.getTime(), from.getTime() + SEARCH_DAYS * 86_400_000));
+  const search = { businessId: deps.business.id, serviceId: state.serviceId!, staffId: state.staffId, from, to: until };
+  const slots = await deps.scheduler.offerSlots(search, { earliest: true });
+  if (slots.length === 0) return { text: context.replies.nothingAtAll() };
+  return present(context, slots, 'I can also do');
+}
+
+function pickOffered(context: TurnContext): OfferedSlot | undefined {
+  const { state, understood } = context;
+  const { choice, time } = understood.slots;
+  if (choice !== undefined) return choice === -1 ? state.offered.at(-1) : state.offered[choice - 1];
+  if (time) return state.offered.find((slot) => sameClock(context, new Date(slot.start), time));
+  if (state.offered.length === 1 && saysYes(understood)) return state.offered[0];
+  return undefined;
+}
+
+function confirm(context: TurnContext, slot: OfferedSlot): DialogReply {
+  const { state, replies } = context;
+  state.chosen = slot;
+  state.stage = 'confirming';
+  state.expecting = 'confirmation';
+  const start = new Date(slot.start);
+  const moving = state.intent === 'reschedule' && state.bookingId;
+  return { text: moving ? replies.confirmMove(slot.staffId, start) : replies.confirmBooking(state.serviceId!, slot.staffId, start) };
+}
+
+/** Books (or, when moving, reschedules) the chosen slot; a slot lost meanwhile gets alternatives. */
+async function commit(context: TurnContext): Promise<DialogReply> {
+  const { state, deps, turn, replies } = context;
+  const chosen = state.chosen!;
+  const start = new Date(chosen.start);
+  const moving = state.intent === 'reschedule' && state.bookingId;
+  try {
+    if (moving) {
+      await deps.scheduler.reschedule({ bookingId: state.bookingId!, start, staffId: chosen.staffId });
+    } else {
+      await deps.scheduler.book({
+        businessId: deps.business.id,
+        serviceId: state.serviceId!,
+        staffId: chosen.staffId,
+        start,
+        customer: { phone: turn.customerPhone },
+        channel: turn.channel,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof SlotTaken) || error.alternatives.length === 0) throw error;
+    return present(context, error.alternatives, `${replies.taken()} I can do`);
+  }
+  state.stage = 'finished';
+  state.expecting = undefined;
+  return { text: moving ? replies.moved(start) : replies.booked(start) };
+}
+
+function sameClock(context: TurnContext, start: Date, hhmm: string): boolean {
+  return DateTime.fromJSDate(start, { zone: context.deps.business.timeZone }).toFormat('HH:mm') === hhmm;
+}
+
+function toOffered(slot: Slot): OfferedSlot {
+  return { start: slot.start.toISOString(), staffId: slot.staffId };
+}

@@ -1,0 +1,38 @@
+import type { Expectation, Intent } from '../understanding/types.js';
+
+/** An option we offered, kept so "the second one" can be booked exactly as offered. */
+export interface OfferedSlot {
+  /** ISO instant. */
+  start: string;
+  staffId: string;
+}
+
+/**
+ * Everything a conversation remembers between turns. Plain JSON, so it can be stored in
+ * Postgres (`conversations.state`) and a text conversation can continue days later.
+ */
+export interface DialogState {
+  stage: 'collecting' | 'offering' | 'confirming' | 'finished';
+  intent?: Intent;
+  serviceId?: string;
+  staffId?: string;
+  /** `YYYY-MM-DD` on the business's wall clock. */
+  date?: string;
+  /** `HH:MM`. */
+  time?: string;
+  timeOfDay?: { from: string; to: string };
+  offered: OfferedSlot[];
+  chosen?: OfferedSlot;
+  /** The booking being moved or cancelled. */
+  bookingId?: string;
+  /** Turns in a row we did not understand. */
+  failedTurns: number;
+  /** We offered to put them through to a person; a yes now means transfer. */
+  offeredTransfer?: boolean;
+  lastPrompt?: string;
+  expecting?: Expectation;
+}
+
+export function newDialogState(): DialogState {
+  return { stage: 'collecting', offered: [], failedTurns: 0 };
+}

@@ -1,0 +1,121 @@
+import { DateTime } from 'luxon';
+import type { Business } from '../../config/business-schema.js';
+import { sayOptions, sayWhen } from '../rendering/spoken-time.js';
+
+export type Channel = 'voice' | 'sms' | 'whatsapp';
+
+/** The words of each reply; spoken replies are short, texts may list options. */
+export class Replies {
+  constructor(
+    private readonly business: Business,
+    private readonly channel: Channel,
+    private readonly now: Date,
+  ) {}
+
+  private service(serviceId: string): string {
+    return (this.business.services.find((service) => service.id === serviceId)?.name ?? serviceId).toLowerCase();
+  }
+
+  private staff(staffId: string): string {
+    return this.business.staff.find((member) => member.id === staffId)?.name ?? staffId;
+  }
+
+  when(start: Date): string {
+    return sayWhen(start, this.now, this.business.timeZone);
+  }
+
+  askService(): string {
+    const names = this.business.services.map((service) => service.name.toLowerCase());
+    return `Which service would you like? We offer ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`;
+  }
+
+  unknownService(): string {
+    return `Sorry, that's not something we offer. ${this.askService()}`;
+  }
+
+  askDay(serviceId: string): string {
+    return `Sure, a ${this.service(serviceId)}. What day would suit you?`;
+  }
+
+  offer(starts: Date[], intro = 'I can do'): string {
+    if (this.channel === 'voice') return `${intro} ${sayOptions(starts, this.now, this.business.timeZone)}. Which would you like?`;
+    const lines = starts.map((start, i) => `${i + 1}) ${this.when(start)}`);
+    return `${intro}:\n${lines.join('\n')}\nReply with the number you'd like.`;
+  }
+
+  nothingThatDay(): string {
+    return "Sorry, there's nothing free then.";
+  }
+
+  nothingAtAll(): string {
+    return "Sorry, I couldn't find a free time in the next two weeks. Would you like me to pass your details to the team?";
+  }
+
+  confirmBooking(serviceId: string, staffId: string, start: Date): string {
+    return `So that's a ${this.service(serviceId)} with ${this.staff(staffId)} ${this.when(start)}. Shall I book it?`;
+  }
+
+  confirmMove(staffId: string, start: Date): string {
+    return `So I'll move it to ${this.when(start)} with ${this.staff(staffId)}. Shall I go ahead?`;
+  }
+
+  moved(start: Date): string {
+    return `Done, your appointment is now ${this.when(start)}. Is there anything else I can help with?`;
+  }
+
+  booked(start: Date): string {
+    const written = this.channel === 'voice' ? ' You will get a confirmation by text.' : '';
+    return `You're booked for ${this.when(start)}.${written} Is there anything else I can help with?`;
+  }
+
+  taken(): string {
+    return 'Sorry, that time was just taken.';
+  }
+
+  askWhatToChange(): string {
+    return 'No problem. What would you like to change: the day, the time or the service?';
+  }
+
+  confirmCancel(start: Date, serviceId: string): string {
+    return `You have a ${this.service(serviceId)} ${this.when(start)}. Shall I cancel it?`;
+  }
+
+  cancelled(): string {
+    return "That's cancelled. Is there anything else I can help with?";
+  }
+
+  keptBooking(): string {
+    return "Okay, I've left it as it is. Is there anything else I can help with?";
+  }
+
+  noUpcoming(): string {
+    return "I can't find an upcoming appointment for this number. Would you like to book one?";
+  }
+
+  transfer(): string {
+    return this.business.forwardingNumber
+      ? 'Of course, let me put you through to the team.'
+      : "There's nobody available to take the call right now, but I can take a message.";
+  }
+
+  didNotCatch(): string {
+    return this.channel === 'voice' ? "Sorry, I didn't catch that. Could you say it again?" : "Sorry, I didn't understand that. Could you rephrase?";
+  }
+
+  offerHuman(): string {
+    return "I'm sorry I'm having trouble. Would you like me to put you through to the team?";
+  }
+
+  goodbye(): string {
+    return `Thanks for contacting ${this.business.name}. Goodbye!`;
+  }
+
+  howCanIHelp(): string {
+    return 'How can I help you? I can book, move or cancel an appointment.';
+  }
+
+  /** Local date of an instant, for comparing a slot with the day the customer asked for. */
+  localDate(start: Date): string {
+    return DateTime.fromJSDate(start, { zone: this.business.timeZone }).toISODate()!;
+  }
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { respond, type DialogDependencies } from '../../../src/dialog/policy/dialog-engine.js';
+import { newDialogState, type DialogState } from '../../../src/dialog/policy/dialog-state.js';
+import { RuleUnderstanding } from '../../../src/dialog/understanding/rule-understanding.js';
+import { createScheduler } from '../../../src/scheduling/scheduler.js';
+import { exampleBusinesses } from '../../support/businesses.js';
+import { nextPhone, schedulingHarness, type SchedulingHarness } from '../../support/scheduling.js';
+
+const { salon } = exampleBusinesses();
+const now = new Date('2026-12-07T14:00:00Z'); // Monday 09:00 in New York
+
+describe('dialog policy over real scheduling (salon example, rules only)', () => {
+  let h: SchedulingHarness;
+  let deps: DialogDependencies;
+
+  beforeEach(async () => {
+    h = await schedulingHarness(salon, { now });
+    deps = { business: salon, scheduler: createScheduler(h.context), understanding: new RuleUnderstanding() };
+  });
+  afterEach(async () => h.drop());
+
+  /** Plays the customer's lines in order and returns every reply and the final state. */
+  async function conversation(lines: string[], options: { phone?: string; channel?: 'sms' | 'voice' } = {}) {
+    const phone = options.phone ?? nextPhone();
+    let state: DialogState = newDialogState();
+    const replies: { text: string; end?: string }[] = [];
+    for (const utterance of lines) {
+      const out = await respond(deps, state, { utterance, channel: options.channel ?? 'sms', customerPhone: phone, now });
+      state = out.state;
+      replies.push(out.reply);
+    }
+    return { replies, state, phone, last: replies.at(-1)!.text };
+  }
+
+  async function bookingsOf(phone: string): Promise<{ status: string; starts_at: Date }[]> {
+    return h.db.dataSource.query(
+      `SELECT b.status, b.starts_at FROM bookings b JOIN customers c ON c.id = b.customer_id WHERE c.phone = $1 ORDER BY b.starts_at`,
+      [phone],
+    );
+  }
+
+  it('books: asks, offers three real times, confirms, books', async () => {
+    const { replies, phone, last } = await conversation(["hi I'd like a haircut tomorrow afternoon", 'the first one', 'yes']);
+    assert.match(replies[0]!.text, /1\) tomorrow at (?:noon|.* pm)\n2\) .*\n3\) /);
+    assert.match(replies[1]!.text, /Shall I book it\?$/);
+    assert.match(last, /^You're booked for tomorrow at (?:noon|\d{1,2}(:\d\d)? pm)\./);
+    const [booking] = await bookingsOf(phone);
+    assert.equal(booking?.status, 'confirmed');
+    const jobs = await h.db.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'confirmation'`);
+    assert.equal(jobs[0].n, 1, 'a written confirmation is queued');
+  });
+
+  it('takes a correction at the confirmation ("no, Friday")', async () => {
+    const { replies, phone } = await conversation(['can I book a haircut on thursday at 3 pm', 'no friday', 'yes']);
+    assert.match(replies[0]!.text, /Thursday the 10th at 3 pm\. Shall I book it\?/);
+    assert.match(replies[1]!.text, /Friday the 11th at 3 pm\. Shall I book it\?/);
+    const [booking] = await bookingsOf(phone);
+    assert.equal(new Date(booking!.starts_at).toISOString(), '2026-12-11T20:00:00.000Z');
+  });
+
+  it('offers other times on request, and answers an FAQ in the middle without losing the task', async () => {
+    const { replies, state } = await conversation(['a haircut tomorrow morning please', 'any other times?', 'is there parking nearby', 'the second one']);
+    assert.match(replies[1]!.text, /^I can also do/);
+    const parking = salon.faq.find((entry) => entry.id === 'parking')!.answer;
+    assert.ok(replies[2]!.text.startsWith(parking), replies[2]!.text);
+    assert.ok(replies[2]!.text.endsWith(replies[1]!.text), 'then the offer again');
+    assert.equal(state.stage, 'confirming');
+  });
+
+  it('offers the nearest days when nothing is free on the day asked (closed on Sunday)', async () => {
+    const { replies } = await conversation(['a haircut on sunday please']);
+    assert.match(replies[0]!.text, /^Sorry, there's nothing free then\. The nearest I can do is:\n1\) Monday the 14th of December at 10 am/);
+  });
+
+  it('speaks offers in one breath on a call', async () => {
+    const { replies } = await conversation(['a haircut tomorrow morning please'], { channel: 'voice' });
+    assert.equal(replies[0]!.text, 'I can do tomorrow at 9 am, 9:15 am or 9:30 am. Which would you like?');
+  });
+
+  it('says what is offered when the service is unknown', async () => {
+    const { replies } = await conversation(['I want to book an appointment', 'a tattoo']);
+    assert.match(replies[0]!.text, /^Which service would you like\? We offer/);
+    assert.match(replies[1]!.text, /^Sorry, that's not something we offer\. Which service/);
+  });
+
+  it('hands a caller who asks for a person to the forwarding number', async () => {
+    const { replies } = await conversation(['can I speak to a real person please'], { channel: 'voice' });
+    assert.equal(replies[0]!.end, 'transfer');
+  });
+
+  it('offers a person after two turns it did not understand', async () => {
+    const { replies } = await conversation(['blorp', 'zzz qqq', 'yes'], { channel: 'voice' });
+    assert.match(replies[0]!.text, /didn't catch that/);
+    assert.match(replies[1]!.text, /put you through/);
+    assert.equal(replies[2]!.end, 'transfer');
+  });
+
+  it("cancels the caller's own upcoming booking after confirming", async () => {
+    const first = await conversation(["I'd like a haircut on wednesday at 11 am", 'yes']);
+    const { replies } = await conversation(['I need to cancel my appointment', 'yes'], { phone: first.phone });
+    assert.match(replies[0]!.text, /Wednesday the 9th at 11 am\. Shall I cancel it\?/);
+    assert.match(replies[1]!.text, /^That's cancelled\./);
+    assert.deepEqual((await bookingsOf(first.phone)).map((row) => row.status), ['cancelled']);
+  });
+
+  it("moves the caller's own booking to the time they name", async () => {
+    const first = await conversation(["I'd like a haircut on wednesday at 11 am", 'yes']);
+    const { replies } = await conversation(['can I move my appointment to friday at 11 am', 'yes'], { phone: first.phone });
+    assert.match(replies[0]!.text, /move it to Friday the 11th at 11 am with .*\. Shall I go ahead\?/);
+    assert.match(replies[1]!.text, /^Done, your appointment is now Friday the 11th at 11 am\./);
+    const rows = await bookingsOf(first.phone);
+    assert.deepEqual(rows.map((row) => [row.status, new Date(row.starts_at).toISOString()]), [['confirmed', '2026-12-11T16:00:00.000Z']]);
+  });
+});
