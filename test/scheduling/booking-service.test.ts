@@ -130,14 +130,16 @@ describe('booking service', () => {
     const b = await bookAppointment(h.context, request(at('2026-03-02T16:00:00Z')));
     const target = at('2026-03-03T15:00:00Z');
     for (let i = 0; i < 10; i += 1) {
+      // Anna named: unnamed, a mover that starts after the other committed rightly goes to Ben.
       const results = await Promise.allSettled([
-        rescheduleAppointment(h.context, { bookingId: a.booking.id, start: target }),
-        rescheduleAppointment(h.context, { bookingId: b.booking.id, start: target }),
+        rescheduleAppointment(h.context, { bookingId: a.booking.id, start: target, staffId: 'anna' }),
+        rescheduleAppointment(h.context, { bookingId: b.booking.id, start: target, staffId: 'anna' }),
       ]);
       assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
       const winner = results.findIndex((result) => result.status === 'fulfilled');
       // Put the winner back so the next round races again.
       await rescheduleAppointment(h.context, {
+        staffId: 'anna',
         bookingId: (winner === 0 ? a : b).booking.id,
         start: at(winner === 0 ? '2026-03-02T15:00:00Z' : '2026-03-02T16:00:00Z'),
       });
