@@ -75,7 +75,8 @@ describe('understanding with an LLM behind the rules (fake OpenAI, real SDK)', (
     assert.match(counted, /path="llm",outcome="understood"\} 1/);
   });
 
-  it('keeps the rules answer when the model hangs past the timeout (and its one retry)', async () => {
+  it('keeps the rules answer when the model hangs past the timeout (and its one retry)', async function () {
+    this.timeout(10_000);
     fake.hangNext(2);
     const started = Date.now();
     const understood = await hybrid.understand(UNSURE, context);
