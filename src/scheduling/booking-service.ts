@@ -83,13 +83,13 @@ export interface RescheduleRequest {
  * one is taken, so a refusal leaves the customer with the appointment they had.
  */
 export async function rescheduleAppointment(context: SchedulingContext, request: RescheduleRequest): Promise<Booking> {
-  const current = await liveBooking(context, context.dataSource.manager, request.bookingId);
+  const current = await liveBooking(context.dataSource.manager, request.bookingId);
   const business = businessOf(context, current.businessId);
   const busy = await calendarBusyTimes(context, business, aroundStart(request.start));
   const wanted = { businessId: business.id, serviceId: current.serviceId, start: request.start };
 
   const moved = await context.dataSource.transaction(async (manager) => {
-    const booking = await liveBooking(context, manager, request.bookingId, true);
+    const booking = await liveBooking(manager, request.bookingId, true);
     const preferences = request.staffId ? [request.staffId] : [booking.staffId, undefined];
     for (const staffId of preferences) {
       const slot = await freeSlotAt(context, manager, { ...wanted, staffId }, busy, booking.id);
@@ -234,7 +234,7 @@ async function recordChange(
   });
 }
 
-async function liveBooking(context: SchedulingContext, manager: EntityManager, bookingId: string, lock = false) {
+async function liveBooking(manager: EntityManager, bookingId: string, lock = false) {
   const booking = await findBooking(manager, bookingId, lock);
   if (!booking || booking.status === 'cancelled') {
     throw new SchedulingError('not_found', `no live booking ${bookingId}; it may have been cancelled`);

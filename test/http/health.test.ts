@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startTestFrontdesk, type TestFrontdesk, jsonBody } from '../support/frontdesk.js';
+import { jsonBody, startTestFrontdesk } from '../support/frontdesk.js';
 
 /** A port nothing listens on: bind one, note it, release it. */
 async function closedPort(): Promise<number> {

@@ -92,11 +92,36 @@ function percentile(sorted: readonly number[], fraction: number): number {
 const round = (value: number, places = 4) => Number(value.toFixed(places));
 const ratio = (hits: number, total: number) => (total === 0 ? 0 : hits / total);
 
+/**
+ * Accuracy on lines whose gold states a value, and false positives on lines whose gold is null
+ * (where predicting nothing is right), as the eval README defines them.
+ */
+function slotTally() {
+  const tally = {
+    gold: 0,
+    hit: 0,
+    none: 0,
+    falsePositive: 0,
+    add(gold: string | null, predicted: string | null) {
+      if (gold === null) {
+        tally.none += 1;
+        if (predicted !== null) tally.falsePositive += 1;
+      } else {
+        tally.gold += 1;
+        if (predicted === gold) tally.hit += 1;
+      }
+    },
+  };
+  return tally;
+}
+
 export function score(lines: readonly EvalLine[], predictions: readonly Prediction[]): Report {
   let truePositives = 0;
   let falsePositives = 0;
   let falseNegatives = 0;
-  const counts = { dateGold: 0, dateHit: 0, dateNull: 0, dateFalse: 0, timeGold: 0, timeHit: 0, timeNull: 0, timeFalse: 0, intentGold: 0, intentHit: 0 };
+  const date = slotTally();
+  const time = slotTally();
+  const counts = { intentGold: 0, intentHit: 0 };
   lines.forEach((line, index) => {
     const predicted = predictions[index];
     if (!predicted) return;
@@ -107,20 +132,8 @@ export function score(lines: readonly EvalLine[], predictions: readonly Predicti
       else falsePositives += 1;
     }
     for (const act of gold) if (!said.has(act)) falseNegatives += 1;
-    if (line.gold.date === null) {
-      counts.dateNull += 1;
-      if (predicted.date !== null) counts.dateFalse += 1;
-    } else {
-      counts.dateGold += 1;
-      if (predicted.date === line.gold.date) counts.dateHit += 1;
-    }
-    if (line.gold.time === null) {
-      counts.timeNull += 1;
-      if (predicted.time !== null) counts.timeFalse += 1;
-    } else {
-      counts.timeGold += 1;
-      if (predicted.time === line.gold.time) counts.timeHit += 1;
-    }
+    date.add(line.gold.date, predicted.date);
+    time.add(line.gold.time, predicted.time);
     const intent = goldIntent(line.gold.intent);
     if (intent) {
       counts.intentGold += 1;
@@ -131,10 +144,10 @@ export function score(lines: readonly EvalLine[], predictions: readonly Predicti
   return {
     lines: lines.length,
     acts_f1: round(ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives)),
-    date_accuracy: round(ratio(counts.dateHit, counts.dateGold)),
-    date_false_positive_rate: round(ratio(counts.dateFalse, counts.dateNull)),
-    time_accuracy: round(ratio(counts.timeHit, counts.timeGold)),
-    time_false_positive_rate: round(ratio(counts.timeFalse, counts.timeNull)),
+    date_accuracy: round(ratio(date.hit, date.gold)),
+    date_false_positive_rate: round(ratio(date.falsePositive, date.none)),
+    time_accuracy: round(ratio(time.hit, time.gold)),
+    time_false_positive_rate: round(ratio(time.falsePositive, time.none)),
     intent_accuracy: round(ratio(counts.intentHit, counts.intentGold)),
     ms_per_sentence_p50: round(percentile(times, 0.5), 3),
     ms_per_sentence_p99: round(percentile(times, 0.99), 3),
