@@ -14,7 +14,9 @@ import { startOutboxGauge } from '../jobs/outbox-gauge.js';
 import { createHttpLogger } from '../observability/logger.js';
 import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
+import { createUnderstanding } from './understanding.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { syncBusinesses } from '../storage/business-sync.js';
 import { createDataSource } from '../storage/data-source.js';
@@ -66,7 +68,13 @@ function listen(server: Server, port: number): Promise<number> {
  * The composition root: validated config in, a running service out. Fails before listening when
  * the config is invalid or Postgres is unreachable; Redis being down only degrades (health 503).
  */
-export async function startFrontdesk(env: Env, role: Role, logger: Logger): Promise<RunningFrontdesk> {
+export interface StartOptions {
+  /** The clock every conversation and booking reads; the chat simulator and tests pin it. */
+  now?: () => Date;
+}
+
+export async function startFrontdesk(env: Env, role: Role, logger: Logger, options: StartOptions = {}): Promise<RunningFrontdesk> {
+  const now = options.now ?? (() => new Date());
   const directory = new BusinessDirectory(loadBusinesses(env.BUSINESS_CONFIG));
   const vendors = describeVendors(env);
   for (const vendor of vendors) {
@@ -103,6 +111,16 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger): Prom
         publicUrl,
         twilioAuthToken: token.token,
         businesses: directory,
+        conversations: {
+          dataSource,
+          businesses: directory,
+          dialog: {
+            scheduler: createScheduler({ dataSource, businesses: directory, calendar: calendar.calendar, logger, metrics, now }),
+            understanding: createUnderstanding(env, metrics, logger),
+          },
+          now,
+          logger,
+        },
         ledger: new IdempotencyLedger(dataSource),
         metrics,
         metricsToken: env.METRICS_TOKEN,

@@ -1,12 +1,14 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { BusinessDirectory } from '../config/business-directory.js';
+import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
 import type { VendorStatus } from '../config/vendors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { HttpError, errorHandler } from './errors.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { twilioTextRoutes } from './routes/twilio-text.js';
 import { twilioVoiceRoutes } from './routes/twilio-voice.js';
 
 export interface HttpDependencies {
@@ -16,6 +18,8 @@ export interface HttpDependencies {
   ledger: IdempotencyLedger;
   metrics: Metrics;
   metricsToken?: string | undefined;
+  /** Carries text threads and speech-mode calls turn by turn through the dialog. */
+  conversations: ConversationDependencies;
   healthChecks: HealthCheck[];
   vendors: readonly VendorStatus[];
   healthDetails?: () => Record<string, unknown>;
@@ -46,10 +50,13 @@ export function createHttpApp(deps: HttpDependencies): Express {
     twilioVoiceRoutes({
       webhook,
       businesses: deps.businesses,
+      gather: deps.conversations,
       logger: deps.logger,
       onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
     }),
   );
+
+  app.use(twilioTextRoutes({ webhook, texts: deps.conversations }));
 
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

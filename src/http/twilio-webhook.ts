@@ -3,7 +3,8 @@ import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { formatIssues } from '../config/format-issues.js';
-import type { IdempotencyLedger, LedgerWork, StoredResponse } from '../resilience/idempotency-ledger.js';
+import type { IdempotencyLedger, LedgerOutcome, LedgerWork, StoredResponse } from '../resilience/idempotency-ledger.js';
+import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { HttpError } from './errors.js';
 
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -18,13 +19,21 @@ export interface TwilioWebhookContext {
   onResponse(route: string, status: number): void;
 }
 
-export interface TwilioWebhookSpec<Params> {
+export interface TwilioWebhookSpec<Params, Prepared = undefined> {
   /** The route template, used in metrics and the ledger. */
   route: string;
+  /** Checked against the form body merged with the query string (the body wins). */
   params: z.ZodType<Params>;
   /** The provider's id for this event: the idempotency key. */
   eventId(params: Params): string;
-  handle(params: Params, work: LedgerWork): Promise<StoredResponse>;
+  /**
+   * Work that must not run inside the ledger's transaction because it uses other connections
+   * (a dialog turn talks to scheduling). Runs only for an event not answered before; its result
+   * is handed to `handle`, which saves it. When `handle` throws `ConcurrentUpdate` (another turn
+   * of the same conversation won), both run again on fresh state.
+   */
+  prepare?(params: Params): Promise<Prepared>;
+  handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
   /** Answer when the handler fails (e.g. Postgres is down); nothing was stored. */
   fallback?(params: Params, error: unknown): StoredResponse;
 }
@@ -60,7 +69,10 @@ function send(res: Response, response: StoredResponse): void {
  * Parse → verify → validate → run once. A bad signature is refused before anything is read
  * from or written to the database; a replay returns the stored answer byte for byte.
  */
-export function twilioWebhook<Params>(context: TwilioWebhookContext, spec: TwilioWebhookSpec<Params>): RequestHandler[] {
+export function twilioWebhook<Params, Prepared = undefined>(
+  context: TwilioWebhookContext,
+  spec: TwilioWebhookSpec<Params, Prepared>,
+): RequestHandler[] {
   const count: RequestHandler = (_req, res, next) => {
     res.on('finish', () => context.onResponse(spec.route, res.statusCode));
     next();
@@ -74,17 +86,14 @@ export function twilioWebhook<Params>(context: TwilioWebhookContext, spec: Twili
       next(error);
       return;
     }
-    const parsed = spec.params.safeParse(req.body);
+    const parsed = spec.params.safeParse({ ...req.query, ...req.body });
     if (!parsed.success) {
       next(new HttpError('invalid_parameters', formatIssues(parsed.error.issues, spec.route)));
       return;
     }
     const params = parsed.data;
     try {
-      const outcome = await context.ledger.once(
-        { provider: 'twilio', eventId: spec.eventId(params), route: spec.route, params: req.body },
-        (work) => spec.handle(params, work),
-      );
+      const outcome = await runOnce(context, spec, params, req.body);
       if (outcome.replayed) {
         context.onReplay(spec.route);
         if (!outcome.sameRequest) {
@@ -102,4 +111,27 @@ export function twilioWebhook<Params>(context: TwilioWebhookContext, spec: Twili
     }
   };
   return [count, parse, handler];
+}
+
+const CONCURRENT_TURN_ATTEMPTS = 3;
+
+async function runOnce<Params, Prepared>(
+  context: TwilioWebhookContext,
+  spec: TwilioWebhookSpec<Params, Prepared>,
+  params: Params,
+  body: Record<string, unknown>,
+): Promise<LedgerOutcome> {
+  const key = { provider: 'twilio', eventId: spec.eventId(params), route: spec.route, params: body };
+  if (!spec.prepare) return context.ledger.once(key, (work) => spec.handle(params, work, undefined as Prepared));
+  for (let attempt = 1; ; attempt += 1) {
+    const answered = await context.ledger.find(key);
+    if (answered) return { response: answered, replayed: true, sameRequest: true };
+    const prepared = await spec.prepare(params);
+    try {
+      return await context.ledger.once(key, (work) => spec.handle(params, work, prepared));
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdate) || attempt >= CONCURRENT_TURN_ATTEMPTS) throw error;
+      context.logger.info({ route: spec.route, attempt }, 'another turn of this conversation won; running the turn again');
+    }
+  }
 }

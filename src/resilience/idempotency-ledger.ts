@@ -76,6 +76,22 @@ export class IdempotencyLedger {
     return outcome;
   }
 
+  /**
+   * The stored answer to an event that has already been handled, without claiming anything.
+   * Handlers that do slow work before their transaction (the dialog) look here first, so a
+   * retried webhook replays instead of running a second turn against the first one's result.
+   */
+  async find(key: Pick<LedgerKey, 'provider' | 'eventId'>): Promise<StoredResponse | undefined> {
+    const rows: { response_status: number; response_content_type: string; response_body: string }[] =
+      await this.dataSource.query(
+        `SELECT response_status, response_content_type, response_body
+           FROM webhook_events WHERE provider = $1 AND event_id = $2`,
+        [key.provider, key.eventId],
+      );
+    const row = rows[0];
+    return row && { status: row.response_status, contentType: row.response_content_type, body: row.response_body };
+  }
+
   private async replay(manager: EntityManager, key: LedgerKey, requestFingerprint: string): Promise<LedgerOutcome> {
     const rows: {
       response_status: number;

@@ -14,6 +14,11 @@ export interface InboundCall {
 
 export const GATHER_ACTION_PATH = '/twilio/voice/gather';
 
+/** The gather route for turn `n`; the number makes each turn its own idempotent event. */
+export function gatherActionPath(turn: number): string {
+  return `${GATHER_ACTION_PATH}?turn=${turn}`;
+}
+
 /** A caller's number in E.164 when it is a real number; softphone ids and withheld numbers are not. */
 export function callerPhone(from: string): string | undefined {
   const parsed = parsePhoneNumberFromString(from);
@@ -48,6 +53,6 @@ export async function answerInboundCall(manager: EntityManager, business: Busine
       recordingNotice: business.recordingNotice,
       vocabulary: businessVocabulary(business),
     },
-    GATHER_ACTION_PATH,
+    gatherActionPath(1),
   );
 }

@@ -27,6 +27,21 @@ function sayAttributes(locale: string): SayAttributes {
   return { language: locale as SayAttributes['language'], ...(voice ? { voice } : {}) };
 }
 
+function gatherSpeech(response: VoiceResponse, business: SpokenBusiness, actionPath: string): VoiceResponse.Gather {
+  return response.gather({
+    input: ['speech', 'dtmf'],
+    action: actionPath,
+    method: 'POST',
+    speechTimeout: 'auto',
+    speechModel: 'phone_call',
+    enhanced: true,
+    // Silence is posted too (empty SpeechResult), so the dialog can reprompt and, in the end, say goodbye.
+    actionOnEmptyResult: true,
+    language: business.locale as VoiceResponse.GatherAttributes['language'],
+    ...(business.vocabulary.length ? { hints: business.vocabulary.join(', ') } : {}),
+  });
+}
+
 /**
  * The first answer in `<Gather input="speech">` mode: the caller hears the (optional)
  * recording notice and the greeting, and what they say is posted to the gather route, which
@@ -35,18 +50,23 @@ function sayAttributes(locale: string): SayAttributes {
 export function greetingTwiml(business: SpokenBusiness, gatherActionPath: string): string {
   const response = new twilio.twiml.VoiceResponse();
   if (business.recordingNotice) response.say(sayAttributes(business.locale), business.recordingNotice);
-  const gather = response.gather({
-    input: ['speech', 'dtmf'],
-    action: gatherActionPath,
-    method: 'POST',
-    speechTimeout: 'auto',
-    speechModel: 'phone_call',
-    enhanced: true,
-    actionOnEmptyResult: true,
-    language: business.locale as VoiceResponse.GatherAttributes['language'],
-    ...(business.vocabulary.length ? { hints: business.vocabulary.join(', ') } : {}),
-  });
-  gather.say(sayAttributes(business.locale), business.greeting);
+  gatherSpeech(response, business, gatherActionPath).say(sayAttributes(business.locale), business.greeting);
+  return response.toString();
+}
+
+/** A reply, then listening for the caller's next turn. */
+export function promptTwiml(business: SpokenBusiness, text: string, gatherActionPath: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  gatherSpeech(response, business, gatherActionPath).say(sayAttributes(business.locale), text);
+  return response.toString();
+}
+
+/** A last sentence, then the call is handed to a person (`<Dial>`) or ended. */
+export function closingTwiml(business: Pick<SpokenBusiness, 'locale'>, text: string, dialNumber?: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(sayAttributes(business.locale), text);
+  if (dialNumber) response.dial(dialNumber);
+  else response.hangup();
   return response.toString();
 }
 

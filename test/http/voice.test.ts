@@ -23,7 +23,7 @@ describe('POST /twilio/voice', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/xml/);
     const twiml = await response.text();
-    assert.match(twiml, /<Gather [^>]*input="speech dtmf"[^>]*action="\/twilio\/voice\/gather"/);
+    assert.match(twiml, /<Gather [^>]*input="speech dtmf"[^>]*action="\/twilio\/voice\/gather\?turn=1"/);
     assert.ok(twiml.includes(escapeXml(salon.greeting)), 'the salon greeting is spoken inside <Gather>');
 
     const [call] = await app.db.dataSource.query(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
-import { startFrontdesk, type Role, type RunningFrontdesk } from '../../src/app/frontdesk.js';
+import { startFrontdesk, type Role, type RunningFrontdesk, type StartOptions } from '../../src/app/frontdesk.js';
 import { parseEnv } from '../../src/config/env.js';
 import { resolveTwilioAuthToken } from '../../src/config/twilio-auth-token.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -22,6 +22,7 @@ export interface TestFrontdesk {
 export async function startTestFrontdesk(
   overrides: Record<string, string> = {},
   role: Role = 'web',
+  options: StartOptions = {},
 ): Promise<TestFrontdesk> {
   const db = await createTestDatabase({ migrated: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
@@ -32,7 +33,7 @@ export async function startTestFrontdesk(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const running = await startFrontdesk(env, role, createLogger({ level: env.LOG_LEVEL }));
+  const running = await startFrontdesk(env, role, createLogger({ level: env.LOG_LEVEL }), options);
   return {
     running,
     url: running.url!,
@@ -92,7 +93,7 @@ export async function rowCounts(app: TestFrontdesk): Promise<Record<string, numb
 
 let sidCounter = 0;
 /** A fresh Twilio-shaped id, e.g. `CA` + 32 hex digits. */
-export function sid(prefix: 'CA' | 'SM'): string {
+export function sid(prefix: 'CA' | 'SM' | 'MM'): string {
   sidCounter += 1;
   return `${prefix}${Date.now().toString(16).padStart(16, '0')}${sidCounter.toString(16).padStart(16, '0')}`;
 }

@@ -177,7 +177,7 @@ async function commit(context: TurnContext): Promise<DialogReply> {
   }
   state.stage = 'finished';
   state.expecting = undefined;
-  return { text: moving ? replies.moved(start) : replies.booked(start) };
+  return moving ? { text: replies.moved(start), done: 'moved' } : { text: replies.booked(start), done: 'booked' };
 }
 
 function sameClock(context: TurnContext, start: Date, hhmm: string): boolean {

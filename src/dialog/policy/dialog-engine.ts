@@ -25,6 +25,8 @@ export interface DialogReply {
   text: string;
   /** What the channel does after saying it: hand the call to a person, or hang up. */
   end?: 'transfer' | 'hangup';
+  /** What this turn changed in the calendar, for call outcomes and metrics. */
+  done?: 'booked' | 'moved' | 'cancelled';
 }
 
 /** Everything a turn step needs. */

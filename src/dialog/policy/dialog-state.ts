@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Expectation, Intent } from '../understanding/types.js';
 
 /** An option we offered, kept so "the second one" can be booked exactly as offered. */
@@ -35,4 +36,19 @@ export interface DialogState {
 
 export function newDialogState(): DialogState {
   return { stage: 'collecting', offered: [], failedTurns: 0 };
+}
+
+const storedShape = z.looseObject({
+  stage: z.enum(['collecting', 'offering', 'confirming', 'finished']),
+  offered: z.array(z.object({ start: z.iso.datetime({ offset: true }), staffId: z.string() })),
+  failedTurns: z.number().int().nonnegative(),
+});
+
+/**
+ * The state saved after the last turn, or a fresh one when there is none or it is not one we
+ * can read (an empty `{}` column, or state written by an older release): a conversation that
+ * starts over is better than one that fails on every message.
+ */
+export function restoreDialogState(stored: unknown): DialogState {
+  return storedShape.safeParse(stored).success ? (stored as DialogState) : newDialogState();
 }

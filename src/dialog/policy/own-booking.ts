@@ -15,7 +15,7 @@ export async function findOwnBooking(context: TurnContext, task: 'cancel' | 'res
     state.expecting = undefined;
     if (saysYes(understood)) {
       await deps.scheduler.cancel(state.bookingId);
-      return { text: replies.cancelled() };
+      return { text: replies.cancelled(), done: 'cancelled' };
     }
     if (saysNo(understood)) return { text: replies.keptBooking() };
     state.stage = 'confirming';

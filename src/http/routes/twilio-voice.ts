@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BusinessDirectory } from '../../config/business-directory.js';
 import { CALL_STATUSES, applyCallStatus } from '../../voice/call-status.js';
+import { prepareGatherTurn, recordGatherTurn, type GatherDependencies, type PreparedGatherTurn } from '../../voice/gather-turn.js';
 import { answerInboundCall } from '../../voice/inbound-call.js';
 import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
@@ -23,14 +24,32 @@ const statusParams = z.looseObject({
   CallDuration: z.coerce.number().int().nonnegative().optional(),
 });
 
+const gatherParams = z.looseObject({
+  CallSid: callSid,
+  turn: z.coerce.number().int().positive(),
+  To: z.string().default(''),
+  SpeechResult: z.string().optional(),
+  Digits: z.string().regex(/^[0-9*#]*$/, 'expected keypad digits').optional(),
+});
+type GatherParams = z.infer<typeof gatherParams>;
+
 export interface VoiceRouteDependencies {
   webhook: TwilioWebhookContext;
   businesses: BusinessDirectory;
+  gather: GatherDependencies;
   logger: Logger;
   onCallEnded(outcome: string): void;
 }
 
 const twiml = (body: string) => ({ status: 200, contentType: TWIML_CONTENT_TYPE, body });
+
+/** When a call cannot be served (Postgres down): the business's person, or an apology. */
+function callerFallback(deps: VoiceRouteDependencies, to: string) {
+  const business = deps.businesses.findByPhoneNumber(to);
+  return twiml(
+    fallbackTwiml({ locale: business?.locale, businessName: business?.name, forwardingNumber: business?.forwardingNumber }),
+  );
+}
 
 export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
   const router = Router();
@@ -56,16 +75,20 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
         });
         return twiml(body);
       },
-      fallback(params) {
-        const business = deps.businesses.findByPhoneNumber(params.To);
-        return twiml(
-          fallbackTwiml({
-            locale: business?.locale,
-            businessName: business?.name,
-            forwardingNumber: business?.forwardingNumber,
-          }),
-        );
-      },
+      fallback: (params) => callerFallback(deps, params.To),
+    }),
+  );
+
+  router.post(
+    '/twilio/voice/gather',
+    ...twilioWebhook<GatherParams, PreparedGatherTurn>(deps.webhook, {
+      route: '/twilio/voice/gather',
+      params: gatherParams,
+      eventId: (params) => `gather:${params.CallSid}:${params.turn}`,
+      prepare: (params) =>
+        prepareGatherTurn(deps.gather, { callSid: params.CallSid, speech: params.SpeechResult, digits: params.Digits }),
+      handle: async (_params, { manager }, turn) => twiml(await recordGatherTurn(manager, turn)),
+      fallback: (params) => callerFallback(deps, params.To),
     }),
   );
 

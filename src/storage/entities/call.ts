@@ -17,6 +17,8 @@ export interface CallRow {
   outcome: string | null;
   mediaMode: CallMediaMode;
   turnCount: number;
+  /** The `<Gather>` mode's conversation state between turns (the dialog's own JSON). */
+  dialogState: Record<string, unknown>;
   durationSeconds: number | null;
   startedAt: Date;
   endedAt: Date | null;
@@ -38,6 +40,7 @@ export const CallEntity = new EntitySchema<CallRow>({
     outcome: text('outcome', true),
     mediaMode: text('media_mode'),
     turnCount: integer('turn_count'),
+    dialogState: { name: 'dialog_state', type: 'jsonb' },
     durationSeconds: integer('duration_seconds', true),
     startedAt: timestamp('started_at'),
     endedAt: timestamp('ended_at', true),

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { createdAt, text, timestamp, updatedAt, uuid, uuidPrimary } from './columns.js';
+import { createdAt, integer, text, timestamp, updatedAt, uuid, uuidPrimary } from './columns.js';
 
 export type TextChannel = 'sms' | 'whatsapp';
 export type MessageChannel = TextChannel | 'email';
@@ -11,6 +11,8 @@ export interface ConversationRow {
   channel: TextChannel;
   /** The dialog state carried between messages. */
   state: Record<string, unknown>;
+  /** Bumped by every saved turn; a save that read an older version is refused. */
+  version: number;
   lastMessageAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -25,6 +27,7 @@ export const ConversationEntity = new EntitySchema<ConversationRow>({
     customerId: uuid('customer_id'),
     channel: text('channel'),
     state: { type: 'jsonb' },
+    version: integer('version'),
     lastMessageAt: timestamp('last_message_at', true),
     createdAt,
     updatedAt,

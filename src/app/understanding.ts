@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import { HybridUnderstanding } from '../dialog/understanding/hybrid-understanding.js';
+import { createOpenAIUnderstanding } from '../dialog/understanding/openai-understanding.js';
+import { RuleUnderstanding } from '../dialog/understanding/rule-understanding.js';
+import type { Understanding } from '../dialog/understanding/types.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createVendorPolicy } from '../resilience/vendor-policy.js';
+
+/** A live caller is waiting: the model gets little time and one retry before the rules answer alone. */
+const MODEL_TIMEOUT_MS = 1500;
+
+/** The rules, with the OpenAI model behind them when OPENAI_API_KEY is set. */
+export function createUnderstanding(env: Env, metrics: Metrics, logger: Logger): Understanding {
+  // chrono-node builds its parsers on first use (~100 ms); pay that at start, not on a caller's first turn.
+  new RuleUnderstanding().warmUp();
+  const llm = env.OPENAI_API_KEY
+    ? createOpenAIUnderstanding({
+        apiKey: env.OPENAI_API_KEY,
+        baseURL: env.OPENAI_BASE_URL,
+        model: env.OPENAI_MODEL,
+        policy: createVendorPolicy({ dependency: 'openai', metrics, logger, timeoutMs: MODEL_TIMEOUT_MS, retries: 1 }),
+      })
+    : undefined;
+  return new HybridUnderstanding({ llm, logger, metrics });
+}

@@ -1,0 +1,115 @@
+import type { EntityManager } from 'typeorm';
+import twilio from 'twilio';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Business } from '../config/business-schema.js';
+import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
+import { respond } from '../dialog/policy/dialog-engine.js';
+import { newDialogState, restoreDialogState, type DialogState } from '../dialog/policy/dialog-state.js';
+import type { TextChannel } from '../storage/entities/conversation.js';
+import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
+import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
+import { recordTextMessage } from './text-messages.js';
+import { TextReplies } from './text-replies.js';
+
+/** A conversation silent this long starts over: its offers and half-given details are stale. */
+const CONVERSATION_IDLE_RESET_MS = 7 * 86_400_000;
+
+export type TextChannelDependencies = ConversationDependencies;
+
+export interface InboundText {
+  messageSid: string;
+  channel: TextChannel;
+  /** As Twilio sends it: `+1…` for SMS, `whatsapp:+1…` for WhatsApp. */
+  from: string;
+  to: string;
+  body: string;
+  mediaCount: number;
+}
+
+/** A turn worked out on the pool, ready to be saved in the webhook's transaction. */
+export interface PreparedTextTurn {
+  inbound: InboundText;
+  at: Date;
+  business?: Business;
+  conversation?: StoredConversation;
+  state?: DialogState;
+  consent?: CarrierKeyword;
+  reply?: string;
+}
+
+/**
+ * Someone texted a business: find the conversation, then either honour a carrier keyword
+ * (STOP, START, HELP), answer a message we cannot read, or run the dialog — the same brain as
+ * a call. Nothing is written here except the idempotent customer and conversation rows;
+ * `recordTextTurn` saves the turn.
+ */
+export async function prepareTextTurn(deps: TextChannelDependencies, inbound: InboundText): Promise<PreparedTextTurn> {
+  const at = deps.now();
+  const business = deps.businesses.findByMessagingNumber(inbound.to);
+  const phone = senderPhone(inbound.from);
+  if (!business || !phone) {
+    deps.logger.warn({ messageSid: inbound.messageSid, to: inbound.to, knownBusiness: Boolean(business) }, 'text to an unknown business or from an unusable number; not answered');
+    return { inbound, at };
+  }
+  const conversation = await openConversation(deps.dataSource, { businessId: business.id, phone, channel: inbound.channel });
+  const turn = { inbound, at, business, conversation };
+  const replies = new TextReplies(business);
+
+  const keyword = carrierKeyword(inbound.body, conversation.optedOut);
+  if (keyword?.keyword === 'opt-out') return { ...turn, consent: 'opt-out', reply: replies.optedOut(keyword.word) };
+  if (keyword?.keyword === 'opt-in') return { ...turn, consent: 'opt-in', reply: replies.optedIn() };
+  if (keyword?.keyword === 'help') return { ...turn, reply: replies.help() };
+  // Carriers refuse texts to a number that opted out; the message is kept, nothing is sent.
+  if (conversation.optedOut) return turn;
+  if (!inbound.body.trim()) return { ...turn, reply: inbound.mediaCount > 0 ? replies.mediaOnly() : replies.empty() };
+
+  const previous = isStale(conversation, at) ? newDialogState() : restoreDialogState(conversation.state);
+  const { state, reply } = await respond(
+    { ...deps.dialog, business },
+    previous,
+    { utterance: inbound.body, channel: inbound.channel, customerPhone: phone, now: at },
+  );
+  return { ...turn, state, reply: reply.text };
+}
+
+/**
+ * Saves a prepared turn in the webhook's transaction — the inbound message, the new dialog
+ * state (refused with `ConcurrentUpdate` if another turn saved first), consent, the reply —
+ * and answers TwiML that sends the reply.
+ */
+export async function recordTextTurn(manager: EntityManager, turn: PreparedTextTurn): Promise<string> {
+  const { inbound, business, conversation } = turn;
+  const response = new twilio.twiml.MessagingResponse();
+  if (!business || !conversation) return response.toString();
+
+  const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
+  await recordTextMessage(manager, { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' });
+  await saveConversationState(manager, conversation, turn.state ?? restoreDialogState(conversation.state), turn.at);
+  await recordConsent(manager, conversation.customerId, turn);
+  if (turn.reply) {
+    await recordTextMessage(manager, { ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
+    response.message(turn.reply);
+  }
+  return response.toString();
+}
+
+async function recordConsent(manager: EntityManager, customerId: string, turn: PreparedTextTurn): Promise<void> {
+  const optedOutAt = turn.consent === 'opt-out' ? 'now()' : turn.consent === 'opt-in' ? 'NULL' : 'opted_out_at';
+  // WhatsApp allows free-form replies for 24 hours after the customer's last message.
+  const whatsappAt = turn.inbound.channel === 'whatsapp' ? '$2' : 'last_whatsapp_inbound_at';
+  await manager.query(
+    `UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now() WHERE id = $1`,
+    turn.inbound.channel === 'whatsapp' ? [customerId, turn.at] : [customerId],
+  );
+}
+
+function isStale(conversation: StoredConversation, at: Date): boolean {
+  const last = conversation.lastMessageAt?.getTime();
+  return last !== undefined && at.getTime() - last > CONVERSATION_IDLE_RESET_MS;
+}
+
+/** The sender's number in E.164 (`whatsapp:+1…` → `+1…`), or undefined when it is not a phone number. */
+export function senderPhone(from: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(from.replace(/^whatsapp:/, ''));
+  return parsed?.isValid() ? parsed.number : undefined;
+}

@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { prepareTextTurn, recordTextTurn, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
+import type { TextChannel } from '../../storage/entities/conversation.js';
+import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
+
+const textParams = z.looseObject({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'expected a Twilio MessageSid (SM or MM + 32 hex digits)'),
+  From: z.string().min(1),
+  To: z.string().min(1),
+  Body: z.string().default(''),
+  NumMedia: z.coerce.number().int().nonnegative().default(0),
+});
+type TextParams = z.infer<typeof textParams>;
+
+export interface TextRouteDependencies {
+  webhook: TwilioWebhookContext;
+  texts: TextChannelDependencies;
+}
+
+const messagingTwiml = (body: string) => ({ status: 200, contentType: 'text/xml', body });
+
+/** When the turn cannot be run or saved (Postgres down): an apology, never silence or a 500. */
+function apologyTwiml(): string {
+  const response = new twilio.twiml.MessagingResponse();
+  response.message("Sorry, we can't answer messages right now. Please try again in a few minutes.");
+  return response.toString();
+}
+
+/** `POST /twilio/sms` and `POST /twilio/whatsapp`: one text turn each, run once per MessageSid. */
+export function twilioTextRoutes(deps: TextRouteDependencies): Router {
+  const router = Router();
+  for (const channel of ['sms', 'whatsapp'] as const satisfies readonly TextChannel[]) {
+    const route = `/twilio/${channel}`;
+    router.post(
+      route,
+      ...twilioWebhook<TextParams, PreparedTextTurn>(deps.webhook, {
+        route,
+        params: textParams,
+        eventId: (params) => `${channel}:${params.MessageSid}`,
+        prepare: (params) =>
+          prepareTextTurn(deps.texts, {
+            messageSid: params.MessageSid,
+            channel,
+            from: params.From,
+            to: params.To,
+            body: params.Body,
+            mediaCount: params.NumMedia,
+          }),
+        handle: async (_params, { manager }, turn) => messagingTwiml(await recordTextTurn(manager, turn)),
+        fallback: () => messagingTwiml(apologyTwiml()),
+      }),
+    );
+  }
+  return router;
+}
