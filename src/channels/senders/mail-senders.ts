@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { VendorPolicy } from '../../resilience/vendor-policy.js';
+import type { MailSender, OutboundMail } from './mail-sender.js';
+import { InvalidRecipientError, MessageRejectedError } from './send-errors.js';
+
+function toNodemailer(mail: OutboundMail, from: string): Mail.Options {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    ...(mail.invite
+      ? { icalEvent: { method: mail.invite.method, filename: 'invite.ics', content: mail.invite.content } }
+      : {}),
+  };
+}
+
+export interface SmtpMailSenderOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…:465`. */
+  url: string;
+  from: string;
+  /** The `smtp` vendor policy. */
+  policy: VendorPolicy;
+}
+
+/** SMTP through nodemailer; pooled connections are not used, so a broken one never lingers. */
+export function createSmtpMailSender(options: SmtpMailSenderOptions): MailSender {
+  const transport = nodemailer.createTransport(options.url);
+  return {
+    transport: 'smtp',
+    async send(mail) {
+      // One attempt: SMTP has no idempotency key, the job decides about trying again.
+      const info = await options.policy.execute(async () => {
+        try {
+          return await transport.sendMail(toNodemailer(mail, options.from));
+        } catch (error) {
+          throw classifySmtpError(error);
+        }
+      });
+      return { providerId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** 5xx on the recipient is permanent (RFC 5321 §4.2.1); a permanent answer to anything else is a request we got wrong. */
+function classifySmtpError(error: unknown): unknown {
+  const smtp = error as { responseCode?: number; command?: string; code?: string };
+  if (typeof smtp.responseCode !== 'number' || smtp.responseCode < 500) return error;
+  if (smtp.command === 'RCPT TO' || smtp.code === 'EENVELOPE') {
+    return new InvalidRecipientError(`SMTP ${smtp.responseCode}`, String(smtp.responseCode), { cause: error });
+  }
+  return new MessageRejectedError(`SMTP refused the message: ${smtp.responseCode}`, String(smtp.responseCode), false, {
+    cause: error,
+  });
+}
+
+/**
+ * Without SMTP_URL, each mail becomes an `.eml` file in `folder` (open it in any mail client).
+ * The file is named by Message-ID, so writing the same mail twice leaves one file.
+ */
+export function createFileMailSender(options: { folder: string; from: string }): MailSender {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    transport: 'files',
+    async send(mail) {
+      const info = await transport.sendMail(toNodemailer(mail, options.from));
+      await mkdir(options.folder, { recursive: true });
+      const path = join(options.folder, `${mail.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+      await writeFile(path, info.message as Buffer);
+      return { providerId: path };
+    },
+    close: () => transport.close(),
+  };
+}
