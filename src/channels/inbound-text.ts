@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import twilio from 'twilio';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Business } from '../config/business-schema.js';
 import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
 import { respond } from '../dialog/policy/dialog-engine.js';
 import { newDialogState, restoreDialogState, type DialogState } from '../dialog/policy/dialog-state.js';
+import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
@@ -46,7 +46,7 @@ export interface PreparedTextTurn {
 export async function prepareTextTurn(deps: TextChannelDependencies, inbound: InboundText): Promise<PreparedTextTurn> {
   const at = deps.now();
   const business = deps.businesses.findByMessagingNumber(inbound.to);
-  const phone = senderPhone(inbound.from);
+  const phone = customerPhoneNumber(inbound.from);
   if (!business || !phone) {
     deps.logger.warn({ messageSid: inbound.messageSid, to: inbound.to, knownBusiness: Boolean(business) }, 'text to an unknown business or from an unusable number; not answered');
     return { inbound, at };
@@ -106,10 +106,4 @@ async function recordConsent(manager: EntityManager, customerId: string, turn: P
 function isStale(conversation: StoredConversation, at: Date): boolean {
   const last = conversation.lastMessageAt?.getTime();
   return last !== undefined && at.getTime() - last > CONVERSATION_IDLE_RESET_MS;
-}
-
-/** The sender's number in E.164 (`whatsapp:+1…` → `+1…`), or undefined when it is not a phone number. */
-export function senderPhone(from: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(from.replace(/^whatsapp:/, ''));
-  return parsed?.isValid() ? parsed.number : undefined;
 }

@@ -1,4 +1,16 @@
 import type { EntityManager } from 'typeorm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/**
+ * The customer's number in E.164 from a Twilio address (`+1…`, `whatsapp:+1…`), or undefined for
+ * softphone identities (`client:…`) and withheld numbers. "Possible" rather than "valid": Twilio
+ * has already routed the call or text, and numbers from new or fictional ranges (555) are real
+ * customers to a business even when libphonenumber's tables do not know them.
+ */
+export function customerPhoneNumber(address: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(address.replace(/^whatsapp:/, ''));
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
 
 export interface CustomerDetails {
   /** E.164. */

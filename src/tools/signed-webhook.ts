@@ -5,10 +5,9 @@
  *   npm run webhook -- /twilio/voice To=+12125550100 From=+12125550199
  *   npm run webhook -- /twilio/voice CallSid=CA0123... To=...   (same CallSid again = a replay)
  */
-import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
 import { parseEnv, publicUrlFor } from '../config/env.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
+import { postSignedForm, sid } from './twilio-client.js';
 
 const [path, ...pairs] = process.argv.slice(2);
 if (!path?.startsWith('/')) {
@@ -18,7 +17,7 @@ if (!path?.startsWith('/')) {
 
 const env = parseEnv();
 const params: Record<string, string> = {
-  CallSid: `CA${randomBytes(16).toString('hex')}`,
+  CallSid: sid('CA'),
   AccountSid: env.TWILIO_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`,
   CallStatus: 'ringing',
   Direction: 'inbound',
@@ -32,13 +31,11 @@ for (const pair of pairs) {
   params[pair.slice(0, at)] = pair.slice(at + 1);
 }
 
-const publicUrl = `${publicUrlFor(env, env.PORT)}${path}`;
-const localUrl = `http://127.0.0.1:${env.PORT}${path}`;
-const signature = twilio.getExpectedTwilioSignature(resolveTwilioAuthToken(env).token, publicUrl, params);
-const response = await fetch(localUrl, {
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-  body: new URLSearchParams(params),
+const response = await postSignedForm({
+  url: `http://127.0.0.1:${env.PORT}${path}`,
+  signedUrl: `${publicUrlFor(env, env.PORT)}${path}`,
+  token: resolveTwilioAuthToken(env).token,
+  params,
 });
-console.error(`${response.status} ${response.headers.get('content-type') ?? ''} (CallSid ${params.CallSid})`);
-console.log(await response.text());
+console.error(`${response.status} ${response.contentType} (CallSid ${params.CallSid})`);
+console.log(response.body);

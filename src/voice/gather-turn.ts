@@ -4,7 +4,8 @@ import type { ConversationDependencies } from '../dialog/conversation-dependenci
 import { respond, type DialogReply } from '../dialog/policy/dialog-engine.js';
 import { restoreDialogState, type DialogState } from '../dialog/policy/dialog-state.js';
 import { ConcurrentUpdate } from '../storage/concurrent-update.js';
-import { businessVocabulary, callerPhone, gatherActionPath } from './inbound-call.js';
+import { customerPhoneNumber } from '../storage/customers.js';
+import { businessVocabulary, gatherActionPath } from './inbound-call.js';
 import { closingTwiml, promptTwiml } from './twiml.js';
 
 /** Silent turns in a row before we say goodbye: two reprompts, then the third ends the call. */
@@ -66,7 +67,7 @@ export async function prepareGatherTurn(deps: GatherDependencies, input: Gathere
   const turn = await respond({ ...deps.dialog, business: call.business }, state.dialog, {
     utterance,
     channel: 'voice',
-    customerPhone: callerPhone(call.fromNumber),
+    customerPhone: customerPhoneNumber(call.fromNumber),
     now: deps.now(),
   });
   return { input, call, heard, state: { dialog: turn.state, silentTurns: 0 }, reply: turn.reply };

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Business } from '../config/business-schema.js';
-import { upsertCustomer } from '../storage/customers.js';
+import { customerPhoneNumber, upsertCustomer } from '../storage/customers.js';
 import { greetingTwiml } from './twiml.js';
 
 export interface InboundCall {
@@ -19,12 +18,6 @@ export function gatherActionPath(turn: number): string {
   return `${GATHER_ACTION_PATH}?turn=${turn}`;
 }
 
-/** A caller's number in E.164 when it is a real number; softphone ids and withheld numbers are not. */
-export function callerPhone(from: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(from);
-  return parsed?.isValid() ? parsed.number : undefined;
-}
-
 /** Words Twilio's recogniser should expect for this business. */
 export function businessVocabulary(business: Business): string[] {
   const words = [
@@ -39,7 +32,7 @@ export function businessVocabulary(business: Business): string[] {
  * Runs inside the webhook's ledger transaction, so a retried webhook never records twice.
  */
 export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall): Promise<string> {
-  const customerId = await upsertCustomer(manager, business.id, { phone: callerPhone(call.from) });
+  const customerId = await upsertCustomer(manager, business.id, { phone: customerPhoneNumber(call.from) });
   await manager.query(
     `INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'gather')

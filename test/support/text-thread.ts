@@ -1,3 +1,4 @@
+import { twimlMessages } from '../../src/tools/twilio-client.js';
 import { signedPost, sid, type TestFrontdesk } from './frontdesk.js';
 
 export interface TextThreadOptions {
@@ -6,18 +7,6 @@ export interface TextThreadOptions {
   /** The business's sender number. */
   to: string;
   channel?: 'sms' | 'whatsapp';
-}
-
-/** The text of each `<Message>` in a MessagingResponse, unescaped. */
-export function messagesIn(twiml: string): string[] {
-  return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((match) =>
-    match[1]!
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, '&'),
-  );
 }
 
 /** A customer texting a business through the real, signed SMS or WhatsApp webhook. */
@@ -31,7 +20,7 @@ export function textThread(app: TestFrontdesk, options: TextThreadOptions) {
       const params = { MessageSid: messageSid, From: address(options.from), To: address(options.to), Body: body, NumMedia: '0', ...extra };
       const response = await signedPost(app, `/twilio/${channel}`, params);
       const twiml = await response.text();
-      return { reply: messagesIn(twiml).join('\n'), status: response.status, twiml, messageSid };
+      return { reply: twimlMessages(twiml).join('\n'), status: response.status, twiml, messageSid };
     },
     /** Sends each message in turn and returns the replies. */
     async say(...bodies: string[]): Promise<string[]> {

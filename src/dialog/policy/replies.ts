@@ -64,7 +64,7 @@ export class Replies {
   }
 
   booked(start: Date): string {
-    const written = this.channel === 'voice' ? ' You will get a confirmation by text.' : '';
+    const written = this.channel === 'voice' ? ' You will get a confirmation by text.' : ' A confirmation with the details follows.';
     return `You're booked for ${this.when(start)}.${written} Is there anything else I can help with?`;
   }
 

@@ -1,0 +1,103 @@
+/**
+ * Texts a business the way a customer would, through the real signed SMS or WhatsApp webhook,
+ * and prints each reply. Starts Frontdesk in this process unless --url names a running one.
+ *
+ *   npm run chat -- --business salon --from +15551230001 "hi I'd like a haircut tomorrow afternoon" "the first one" "yes"
+ *   npm run chat -- --business salon --from +15551230001 --channel whatsapp --now 2026-12-01T10:00
+ *
+ * --business is a business id or the name of its file in BUSINESS_CONFIG; --now is a wall-clock
+ * time in the business's zone that the in-process app's clock stays at, so runs repeat. With no
+ * messages it reads them from the terminal, one per line.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { startFrontdesk, type RunningFrontdesk } from '../app/frontdesk.js';
+import type { Business } from '../config/business-schema.js';
+import { parseEnv, type Env } from '../config/env.js';
+import { loadBusinesses } from '../config/load-businesses.js';
+import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
+import { createLogger } from '../observability/logger.js';
+import { describeBookings } from './chat-report.js';
+import { postSignedForm, sid, twimlMessages } from './twilio-client.js';
+
+const USAGE =
+  'usage: npm run chat -- --business <id|file> --from <+E164> [--channel sms|whatsapp] [--now YYYY-MM-DDTHH:MM] [--url http://host:port] ["message" ...]';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const { values: options, positionals: messages } = parseArgs({
+  allowPositionals: true,
+  options: {
+    business: { type: 'string' },
+    from: { type: 'string' },
+    channel: { type: 'string', default: 'sms' },
+    now: { type: 'string' },
+    url: { type: 'string' },
+  },
+});
+
+const env = parseEnv();
+const business = findBusiness(env, options.business ?? fail(`--business is required\n${USAGE}`));
+const customer = options.from ?? fail(`--from is required\n${USAGE}`);
+if (!/^\+[1-9]\d{6,14}$/.test(customer)) fail(`--from: expected an E.164 number such as +15551230001, got "${customer}"`);
+const channel = options.channel === 'whatsapp' ? 'whatsapp' : options.channel === 'sms' ? 'sms' : fail(`--channel: expected sms or whatsapp`);
+const businessNumber = (channel === 'whatsapp' ? business.messaging.whatsappFrom : business.messaging.smsFrom) ?? business.phoneNumbers[0]!;
+const fixedNow = options.now ? wallClock(options.now, business.timeZone) : undefined;
+
+const app = options.url ? undefined : await startInProcess(env, fixedNow);
+const target = options.url ?? app!.url!;
+const publicUrl = options.url ? (env.PUBLIC_URL ?? options.url) : app!.publicUrl!;
+const address = (number: string) => (channel === 'whatsapp' ? `whatsapp:${number}` : number);
+
+try {
+  if (messages.length) for (const message of messages) await send(message);
+  else await converse();
+  if (app) console.log(await describeBookings(app.dataSource, business, customer));
+} finally {
+  await app?.close();
+}
+
+async function send(body: string): Promise<void> {
+  console.log(`> ${body}`);
+  const params = { MessageSid: sid('SM'), AccountSid: env.TWILIO_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`, From: address(customer), To: address(businessNumber), Body: body, NumMedia: '0' };
+  const path = `/twilio/${channel}`;
+  const response = await postSignedForm({ url: `${target}${path}`, signedUrl: `${publicUrl}${path}`, token: resolveTwilioAuthToken(env).token, params });
+  if (response.status !== 200) fail(`${path} answered ${response.status}: ${response.body}`);
+  const replies = twimlMessages(response.body);
+  console.log(replies.length ? replies.map((reply) => `< ${reply.replace(/\n/g, '\n  ')}`).join('\n') : '< (no reply)');
+}
+
+async function converse(): Promise<void> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout });
+  console.log(`texting ${business.name} as ${customer} over ${channel}; an empty line or Ctrl-D ends`);
+  for await (const line of terminal) {
+    if (!line.trim()) break;
+    await send(line);
+  }
+  terminal.close();
+}
+
+async function startInProcess(env: Env, now: Date | undefined): Promise<RunningFrontdesk> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn' });
+  return startFrontdesk({ ...env, PORT: 0 }, 'all', logger, now ? { now: () => now } : {});
+}
+
+function findBusiness(env: Env, wanted: string): Business {
+  const folder = env.BUSINESS_CONFIG;
+  const isFolder = existsSync(folder) && statSync(folder).isDirectory();
+  const file = isFolder ? ['yaml', 'yml', 'json'].map((ext) => join(folder, `${wanted}.${ext}`)).find((path) => existsSync(path)) : undefined;
+  const businesses = loadBusinesses(file ?? folder);
+  const found = file ? businesses[0] : businesses.find((candidate) => candidate.id === wanted);
+  return found ?? fail(`--business: no business "${wanted}" in ${folder} (known: ${loadBusinesses(folder).map((b) => b.id).join(', ')})`);
+}
+
+function wallClock(text: string, zone: string): Date {
+  const local = DateTime.fromISO(text, { zone });
+  return local.isValid ? local.toJSDate() : fail(`--now: expected a local time such as 2026-12-01T10:00, got "${text}"`);
+}
