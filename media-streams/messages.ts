@@ -1,0 +1,132 @@
+/**
+ * Twilio Media Streams messages, validated at the edge so the rest of the transport works on
+ * typed values. Twilio sends numbers as strings ("sequenceNumber":"2", "timestamp":"120");
+ * the schemas accept them as strings of digits and convert, so nobody downstream parses again.
+ * Unknown extra fields are allowed (Twilio adds fields without notice); missing or mistyped
+ * required ones make the whole message invalid.
+ * https://www.twilio.com/docs/voice/media-streams/websocket-messages
+ */
+import { z } from 'zod';
+
+const numericString = z
+  .string()
+  .regex(/^\d+$/, 'expected a string of digits')
+  .transform((text) => Number(text));
+
+const connectedSchema = z.object({
+  event: z.literal('connected'),
+  protocol: z.string(),
+  version: z.string(),
+});
+
+const startSchema = z.object({
+  event: z.literal('start'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  start: z.object({
+    streamSid: z.string().min(1),
+    accountSid: z.string().min(1),
+    callSid: z.string().min(1),
+    tracks: z.array(z.string()),
+    customParameters: z.record(z.string(), z.string()).default({}),
+    mediaFormat: z.object({
+      encoding: z.literal('audio/x-mulaw'),
+      sampleRate: z.literal(8000),
+      channels: z.literal(1),
+    }),
+  }),
+});
+
+const mediaSchema = z.object({
+  event: z.literal('media'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  media: z.object({
+    track: z.string(),
+    chunk: numericString,
+    /** Milliseconds since the stream started, by Twilio's clock. */
+    timestamp: numericString,
+    payload: z.base64(),
+  }),
+});
+
+const dtmfSchema = z.object({
+  event: z.literal('dtmf'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  dtmf: z.object({
+    track: z.string(),
+    digit: z.string().regex(/^[0-9*#A-D]$/, 'one DTMF digit'),
+  }),
+});
+
+const markSchema = z.object({
+  event: z.literal('mark'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  mark: z.object({ name: z.string() }),
+});
+
+const stopSchema = z.object({
+  event: z.literal('stop'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  stop: z.object({ accountSid: z.string(), callSid: z.string() }),
+});
+
+export const inboundMessageSchema = z.discriminatedUnion('event', [
+  connectedSchema,
+  startSchema,
+  mediaSchema,
+  dtmfSchema,
+  markSchema,
+  stopSchema,
+]);
+
+export type InboundMessage = z.output<typeof inboundMessageSchema>;
+export type ConnectedMessage = z.output<typeof connectedSchema>;
+export type StartMessage = z.output<typeof startSchema>;
+export type MediaMessage = z.output<typeof mediaSchema>;
+export type DtmfMessage = z.output<typeof dtmfSchema>;
+export type MarkMessage = z.output<typeof markSchema>;
+export type StopMessage = z.output<typeof stopSchema>;
+
+/** What the server sends. `media.payload` is base64 of exactly one 160-byte mu-law frame. */
+export type OutboundMessage =
+  | { event: 'media'; streamSid: string; media: { payload: string } }
+  | { event: 'mark'; streamSid: string; mark: { name: string } }
+  | { event: 'clear'; streamSid: string };
+
+export type ParseResult =
+  | { ok: true; message: InboundMessage }
+  | { ok: false; reason: 'not-json' | 'invalid'; issues: string[] };
+
+/**
+ * Parses one websocket text frame. Never throws: a malformed frame is a result the caller logs,
+ * because one bad message must not end a phone call.
+ */
+export function parseInboundMessage(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not-json', issues: [] };
+  }
+  const parsed = inboundMessageSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  // Paths only, never values: a payload or custom parameter may hold personal data.
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return { ok: false, reason: 'invalid', issues };
+}
+
+export function mediaMessage(streamSid: string, frame: Uint8Array): OutboundMessage {
+  return { event: 'media', streamSid, media: { payload: Buffer.from(frame).toString('base64') } };
+}
+
+export function markMessage(streamSid: string, name: string): OutboundMessage {
+  return { event: 'mark', streamSid, mark: { name } };
+}
+
+export function clearMessage(streamSid: string): OutboundMessage {
+  return { event: 'clear', streamSid };
+}
