@@ -1,0 +1,41 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/**
+ * Samples `queue_depth{queue}`: jobs ready to run and not yet taken (waiting + prioritized).
+ * Delayed jobs are left out on purpose: reminders sit delayed for days and are not a backlog.
+ */
+export function startQueueDepthSampler(options: {
+  queues: Iterable<Queue>;
+  metrics: Pick<Metrics, 'queueDepth'>;
+  logger: Logger;
+  intervalMs: number;
+}): { stop(): Promise<void> } {
+  const queues = [...options.queues];
+  let failing = false;
+  let running: Promise<void> = Promise.resolve();
+  const sample = async () => {
+    try {
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts('wait', 'prioritized');
+        options.metrics.queueDepth.set({ queue: queue.name }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
+      }
+      failing = false;
+    } catch (error) {
+      if (!failing) options.logger.warn({ err: error }, 'could not read queue depths');
+      failing = true;
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(sample);
+  }, options.intervalMs);
+  timer.unref();
+  running = sample();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+/**
+ * The BullMQ queues and how outbox rows map onto them. `confirmations` is ours beyond DESIGN's
+ * list: it turns one booking change into the texts, email and reminder it causes (one
+ * transaction), which the sending queues then deliver one row each.
+ */
+export const queueNames = ['sms', 'whatsapp', 'email', 'calendar-sync', 'reminders', 'call-summary', 'confirmations'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+const queueOfKind: Record<string, QueueName> = {
+  sms: 'sms',
+  whatsapp: 'whatsapp',
+  email: 'email',
+  'calendar-sync': 'calendar-sync',
+  reminder: 'reminders',
+  'call-summary': 'call-summary',
+  confirmation: 'confirmations',
+};
+
+/** The queue for an outbox row's kind; undefined for a kind no worker handles (the row is left alone). */
+export function queueForKind(kind: string): QueueName | undefined {
+  return queueOfKind[kind];
+}
+
+export interface RelayedRow {
+  id: string;
+  kind: string;
+  bookingId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The job id: the outbox id, so adding a row twice is one job. A reminder's is derived from its
+ * booking and start instead ("reminder-<booking>-<epoch ms>"), so the job for a booking's time can
+ * be found and removed knowing only the booking. BullMQ ids may not contain ':'.
+ */
+export function jobIdFor(row: RelayedRow): string {
+  if (row.kind === 'reminder' && row.bookingId && typeof row.payload.start === 'string') {
+    return reminderJobId(row.bookingId, new Date(row.payload.start));
+  }
+  return row.id;
+}
+
+export function reminderJobId(bookingId: string, start: Date): string {
+  return `reminder-${bookingId}-${start.getTime()}`;
+}
+
+export interface RetryOptions {
+  /** Attempts per job, the first included. Default: 8. */
+  attempts?: number;
+  /** First backoff delay in ms; each later one doubles, with 50% jitter. Default: 2 000. */
+  backoffMs?: number;
+}
+
+export function jobOptions(retry: RetryOptions = {}): JobsOptions {
+  return {
+    attempts: retry.attempts ?? 8,
+    backoff: { type: 'exponential', delay: retry.backoffMs ?? 2000, jitter: 0.5 },
+    // The outbox row is the record; keeping finished jobs would make a later re-enqueue of the
+    // same row (after a calendar-sync backoff, or a lost job) a silent no-op.
+    removeOnComplete: true,
+    removeOnFail: true,
+  };
+}
+
+/** BullMQ connection options from REDIS_URL (redis://user:pass@host:port/db, rediss:// for TLS). */
+export function redisConnection(url: string): ConnectionOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    db: Number(parsed.pathname.slice(1) || 0),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+export interface QueueSettings {
+  connection: ConnectionOptions;
+  /** Key prefix of every queue; tests use a fresh random one. Default: `frontdesk`. */
+  prefix: string;
+}
+
+/** Producer queues fail fast while Redis is unreachable (DESIGN §5): the outbox keeps the work. */
+export function openQueues(settings: QueueSettings): Map<QueueName, Queue> {
+  const queues = new Map<QueueName, Queue>();
+  for (const name of queueNames) {
+    queues.set(
+      name,
+      new Queue(name, {
+        connection: { ...settings.connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+        prefix: settings.prefix,
+      }),
+    );
+  }
+  return queues;
+}
