@@ -19,6 +19,9 @@ export async function continueBooking(context: TurnContext): Promise<DialogReply
     state.chosen = undefined;
   }
 
+  const shift = understood.slots.shift;
+  if (shift && (state.stage === 'offering' || state.stage === 'confirming')) return offerShifted(context, shift);
+
   if (state.stage === 'confirming') {
     if (saysYes(understood) || acts.has('select')) return commit(context);
     if (saysNo(understood)) {
@@ -120,16 +123,32 @@ function present(context: TurnContext, slots: Slot[], intro: string): DialogRepl
   return { text: replies.offer(slots.map((slot) => slot.start), intro) };
 }
 
+/** "Anything earlier?" / "later?": the three nearest before the first time offered, or after the last. */
+async function offerShifted(context: TurnContext, shift: 'earlier' | 'later'): Promise<DialogReply> {
+  const { state, deps, replies } = context;
+  const shown = state.stage === 'confirming' && state.chosen ? [state.chosen] : state.offered;
+  if (shift === 'later') return offerLater(context, shown.at(-1));
+  const first = shown[0];
+  if (!first) return { text: state.lastPrompt ?? replies.howCanIHelp() };
+  const before = new Date(first.start);
+  const { from } = preferenceOf(context);
+  const search = { businessId: deps.business.id, serviceId: state.serviceId!, staffId: state.staffId, from, to: before };
+  const slots = from < before ? await deps.scheduler.offerSlots(search, { around: before }) : [];
+  if (slots.length === 0) return { text: `${replies.nothingEarlier(before)} ${state.lastPrompt ?? ''}`.trim() };
+  state.chosen = undefined;
+  return present(context, slots, 'I can do');
+}
+
 /** "Any other times?": the next three after the last one offered. */
-async function offerLater(context: TurnContext): Promise<DialogReply> {
+async function offerLater(context: TurnContext, last = context.state.offered.at(-1)): Promise<DialogReply> {
   const { state, deps } = context;
-  const last = state.offered.at(-1);
   const { to } = preferenceOf(context);
   const from = last ? new Date(Date.parse(last.start) + 60_000) : context.turn.now;
   const until = new Date(Math.max(to.getTime(), from.getTime() + SEARCH_DAYS * 86_400_000));
   const search = { businessId: deps.business.id, serviceId: state.serviceId!, staffId: state.staffId, from, to: until };
   const slots = await deps.scheduler.offerSlots(search, { earliest: true });
   if (slots.length === 0) return { text: context.replies.nothingAtAll() };
+  state.chosen = undefined;
   return present(context, slots, 'I can also do');
 }
 

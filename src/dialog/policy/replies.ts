@@ -47,6 +47,10 @@ export class Replies {
     return "Sorry, there's nothing free then.";
   }
 
+  nothingEarlier(than: Date): string {
+    return `Sorry, there's nothing earlier than ${this.when(than)}.`;
+  }
+
   nothingAtAll(): string {
     return "Sorry, I couldn't find a free time in the next two weeks. Would you like me to pass your details to the team?";
   }

@@ -16,6 +16,9 @@ const numbered = new RegExp(`\\b(?:option|number|choice) (${ordinal})\\b`);
 /** A bare "first" / "the second please" answering an offer of options. */
 const bare = new RegExp(`^(?:um |uh )?(?:the )?(first|second|third|last|1st|2nd|3rd)(?: (?:please|thanks|thank you))?$`);
 
+/** A bare "2" or "number two" answering a numbered list of options in a text. */
+const listNumber = /^(?:number |option |no )?(1|2|3|one|two|three)(?:\)|\.| please| thanks)?$/;
+
 /**
  * Which of the offered options the sentence picks, 1-based (-1 for "the last"). A bare "the
  * second" is a choice only right after options were offered (the dialog says so by expecting a
@@ -23,6 +26,10 @@ const bare = new RegExp(`^(?:um |uh )?(?:the )?(first|second|third|last|1st|2nd|
  */
 export function findChoice(words: string, prompt: PromptKind, expecting: Expectation | undefined): number | undefined {
   const offered = prompt === 'offer' || expecting === 'choice';
-  const match = pickedOne.exec(words) ?? numbered.exec(words) ?? (offered ? bare.exec(words) : null);
+  const match =
+    pickedOne.exec(words) ??
+    numbered.exec(words) ??
+    (offered ? bare.exec(words) : null) ??
+    (expecting === 'choice' ? listNumber.exec(words) : null);
   return match?.[1] === undefined ? undefined : ORDINALS[match[1]];
 }

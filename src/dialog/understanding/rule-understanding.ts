@@ -9,6 +9,7 @@ import { findRequested } from './requested-info.js';
 import { readSpoken } from './spoken-text.js';
 import { classifyPrompt, type PromptKind } from './system-prompt.js';
 import { mentionedTimes, resolveTime } from './time-resolution.js';
+import { findTimeShift } from './time-shift.js';
 import type { Intent, Slots, Understanding, UnderstandingContext, Understood } from './types.js';
 
 /**
@@ -45,6 +46,8 @@ function slotsOf(
   if (name) slots.name = name;
   const digits = phone ? undefined : findDigits(spoken.words);
   if (digits) slots.digits = digits;
+  const shift = findTimeShift(spoken.words);
+  if (shift) slots.shift = shift;
   const requested = findRequested(spoken.words);
   if (requested.length) slots.requested = requested;
   return slots;

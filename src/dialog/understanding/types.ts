@@ -63,6 +63,8 @@ export interface Slots {
   faqTopic?: string;
   /** Which offered option the caller picks, 1-based; -1 is "the last one". */
   choice?: number;
+  /** "anything earlier?" / "later please": move the times offered that way. */
+  shift?: 'earlier' | 'later';
   /** What the caller asks about: "address", "phone_number", "opening_hours", "price", ... */
   requested?: string[];
 }

@@ -111,4 +111,21 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     const rows = await bookingsOf(first.phone);
     assert.deepEqual(rows.map((row) => [row.status, new Date(row.starts_at).toISOString()]), [['confirmed', '2026-12-11T16:00:00.000Z']]);
   });
+
+  it('moves the offer earlier or later on request, and takes a bare number from a numbered list', async () => {
+    const { replies, phone } = await conversation(['a haircut on friday at 2 pm', 'anything earlier?', 'later please', '2', 'yes']);
+    assert.match(replies[0]!.text, /Friday the 11th at 2 pm\. Shall I book it\?$/);
+    assert.match(replies[1]!.text, /^I can do:\n1\) Friday the 11th at (?:noon|1[0-2](:\d\d)? [ap]m|1(:\d\d)? pm)\n/);
+    const earlierTimes = [...replies[1]!.text.matchAll(/\) (.*)/g)].map((match) => match[1]);
+    assert.ok(!earlierTimes.includes('Friday the 11th at 2 pm'), 'only times before 2 pm');
+    assert.match(replies[2]!.text, /^I can also do:\n1\) Friday the 11th at 2 pm\n2\) Friday the 11th at 2:15 pm/);
+    assert.match(replies[3]!.text, /Friday the 11th at 2:15 pm\. Shall I book it\?$/);
+    const [booking] = await bookingsOf(phone);
+    assert.equal(new Date(booking!.starts_at).toISOString(), '2026-12-11T19:15:00.000Z');
+  });
+
+  it('says so when nothing is earlier than the first time of the day, and keeps the offer', async () => {
+    const { replies } = await conversation(['a haircut tomorrow morning please', 'anything earlier?']);
+    assert.match(replies[1]!.text, /^Sorry, there's nothing earlier than tomorrow at 9 am\. I can do:/);
+  });
 });

@@ -20,6 +20,9 @@ describe('picking one of the offered times', () => {
     ['second', offer, 2],
     ['the first one', context, 1],
     ['the second', context, undefined],
+    ['2', offer, 2],
+    ['3.', offer, 3],
+    ['2', context, undefined],
   ];
   for (const [utterance, where, choice] of cases) {
     it(`"${utterance}"${where === offer ? ' after an offer' : ''} → ${choice ?? 'no choice'}`, () => {
@@ -43,4 +46,21 @@ describe('a phone number read out digit by digit', () => {
     assert.equal(understood.slots.phone, '+12125550123');
     assert.equal(understood.slots.time, undefined);
   });
+});
+
+describe('asking for the times offered to move', () => {
+  const cases: [string, 'earlier' | 'later' | undefined][] = [
+    ['anything earlier', 'earlier'],
+    ['do you have something a bit sooner', 'earlier'],
+    ['later please', 'later'],
+    ['is there anything after that', 'later'],
+    ['maybe later thanks', undefined],
+    ["i'll call you back later", undefined],
+    ['the first one', undefined],
+  ];
+  for (const [utterance, shift] of cases) {
+    it(`"${utterance}" → ${shift ?? 'no shift'}`, () => {
+      assert.equal(understandByRules(utterance, offer).slots.shift, shift);
+    });
+  }
 });
