@@ -9,13 +9,16 @@ import { loadBusinesses } from '../config/load-businesses.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import { describeVendors } from '../config/vendors.js';
 import { createHttpApp } from '../http/app.js';
-import { startCalendarSyncLoop } from '../jobs/calendar-sync-loop.js';
+import { startJobRuntime } from '../jobs/job-runtime.js';
+import { queuePrefixFor } from '../jobs/queues.js';
 import { startOutboxGauge } from '../jobs/outbox-gauge.js';
 import { createHttpLogger } from '../observability/logger.js';
 import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createTeamInbox } from '../channels/team-inbox.js';
 import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
+import { createSenders } from './senders.js';
 import { createUnderstanding } from './understanding.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { syncBusinesses } from '../storage/business-sync.js';
@@ -117,6 +120,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
           dialog: {
             scheduler: createScheduler({ dataSource, businesses: directory, calendar: calendar.calendar, logger, metrics, now }),
             understanding: createUnderstanding(env, metrics, logger),
+            team: createTeamInbox(dataSource),
           },
           now,
           logger,
@@ -144,8 +148,23 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
   const outboxGauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
   stops.push(() => outboxGauge.stop());
   if (role === 'worker' || role === 'all') {
-    const sync = startCalendarSyncLoop({ dataSource, businesses: directory, calendar: calendar.calendar, logger });
-    stops.push(() => sync.stop());
+    const senders = createSenders(env, metrics, logger);
+    const jobs = await startJobRuntime({
+      dataSource,
+      businesses: directory,
+      calendar: calendar.calendar,
+      logger,
+      metrics,
+      senders,
+      redisUrl: env.REDIS_URL,
+      prefix: queuePrefixFor(env.DATABASE_URL),
+      mailFrom: env.MAIL_FROM,
+      statusCallbackUrl: env.PUBLIC_URL ? `${env.PUBLIC_URL}/twilio/message-status` : undefined,
+    });
+    stops.push(async () => {
+      await jobs.stop();
+      senders.mail.close();
+    });
     logger.info('worker started');
   }
 

@@ -77,6 +77,17 @@ export function redisConnection(url: string): ConnectionOptions {
   };
 }
 
+/**
+ * The key prefix for a deployment: `frontdesk` for the default database, `frontdesk-<database>`
+ * otherwise, so deployments (or test runs) that share a Redis but not a database never take each
+ * other's jobs (a worker would find no such outbox row and drop the job).
+ */
+export function queuePrefixFor(databaseUrl: string): string {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const safe = database.replace(/[^A-Za-z0-9_-]/g, '_');
+  return safe === '' || safe === 'frontdesk' ? 'frontdesk' : `frontdesk-${safe}`;
+}
+
 export interface QueueSettings {
   connection: ConnectionOptions;
   /** Key prefix of every queue; tests use a fresh random one. Default: `frontdesk`. */
