@@ -6,11 +6,13 @@ import { continueBooking } from './booking-flow.js';
 import { newDialogState, type DialogState } from './dialog-state.js';
 import { findOwnBooking } from './own-booking.js';
 import { Replies, type Channel } from './replies.js';
+import { continueMessage, startMessage, type TeamInbox } from './take-message.js';
 
 export interface DialogDependencies {
   business: Business;
   scheduler: Scheduler;
   understanding: Understanding;
+  team: TeamInbox;
 }
 
 export interface DialogTurn {
@@ -67,6 +69,7 @@ async function nextReply(context: TurnContext): Promise<DialogReply> {
   const { understood, replies } = context;
   const acts = new Set(understood.acts);
 
+  if (context.state.message && !acts.has('goodbye')) return continueMessage(context);
   if (context.state.offeredTransfer && saysYes(understood)) return handOver(context);
   if (understood.intent === 'transfer' && context.state.intent !== 'transfer') return handOver(context);
   if (acts.has('goodbye') && context.state.stage !== 'confirming') return leave(context);
@@ -139,11 +142,14 @@ function faqAnswer(context: TurnContext): string | undefined {
   return context.deps.business.faq.find((entry) => entry.id === faqTopic)?.answer;
 }
 
+/** A person on the phone when there is one to put them through to; otherwise a message for the team. */
 function handOver(context: TurnContext): DialogReply {
-  context.state.stage = 'finished';
   context.state.offeredTransfer = false;
-  const text = context.replies.transfer();
-  return context.deps.business.forwardingNumber ? { text, end: 'transfer' } : { text };
+  if (context.turn.channel !== 'voice' || !context.deps.business.forwardingNumber) {
+    return startMessage(context, context.replies.nobodyToTransferTo());
+  }
+  context.state.stage = 'finished';
+  return { text: context.replies.transfer(), end: 'transfer' };
 }
 
 function leave(context: TurnContext): DialogReply {

@@ -32,6 +32,8 @@ export interface DialogState {
   offeredTransfer?: boolean;
   lastPrompt?: string;
   expecting?: Expectation;
+  /** Taking a message for the team, step by step. */
+  message?: { step: 'name' | 'phone' | 'reason'; name?: string; phone?: string };
 }
 
 export function newDialogState(): DialogState {

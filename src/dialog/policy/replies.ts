@@ -97,9 +97,30 @@ export class Replies {
   }
 
   transfer(): string {
-    return this.business.forwardingNumber
-      ? 'Of course, let me put you through to the team.'
-      : "There's nobody available to take the call right now, but I can take a message.";
+    return 'Of course, let me put you through to the team.';
+  }
+
+  /** Why we take a message instead of putting them through. */
+  nobodyToTransferTo(): string {
+    return this.channel === 'voice'
+      ? "There's nobody available to take the call right now, but I can take a message."
+      : "I'll ask the team to get back to you.";
+  }
+
+  askMessageName(): string {
+    return "What's your name?";
+  }
+
+  askMessagePhone(name: string): string {
+    return `Thanks${name ? `, ${name}` : ''}. What number should the team call you back on?`;
+  }
+
+  askMessageReason(name: string): string {
+    return `Thanks${name ? `, ${name}` : ''}. What would you like me to pass on?`;
+  }
+
+  messageTaken(): string {
+    return "Thanks, I've passed that on and someone from the team will get back to you soon. Is there anything else I can help with?";
   }
 
   didNotCatch(): string {

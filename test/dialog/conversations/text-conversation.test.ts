@@ -96,9 +96,11 @@ describe('text conversations through the signed SMS webhook (salon, rules only)'
     assert.deepEqual((await bookingsOf(customer)).map((row) => row.status), ['cancelled']);
   });
 
-  it('offers a person on request', async () => {
-    const [reply] = await thread().say('can I speak to a real person please');
-    assert.match(reply!, /put you through to the team/);
+  it('takes a message for the team when a texter asks for a person', async () => {
+    const [ask, reason, done] = await thread().say('can I speak to a real person please', 'Dana', 'I need a quote for bridal hair');
+    assert.match(ask!, /^I'll ask the team to get back to you\. What's your name\?$/);
+    assert.match(reason!, /^Thanks, Dana\. What would you like me to pass on\?$/);
+    assert.match(done!, /^Thanks, I've passed that on/);
   });
 
   it('works the same over WhatsApp and remembers the 24-hour window', async () => {

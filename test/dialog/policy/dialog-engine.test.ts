@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { respond, type DialogDependencies } from '../../../src/dialog/policy/dialog-engine.js';
 import { newDialogState, type DialogState } from '../../../src/dialog/policy/dialog-state.js';
 import { RuleUnderstanding } from '../../../src/dialog/understanding/rule-understanding.js';
+import { createTeamInbox } from '../../../src/channels/team-inbox.js';
 import { createScheduler } from '../../../src/scheduling/scheduler.js';
 import { exampleBusinesses } from '../../support/businesses.js';
 import { nextPhone, schedulingHarness, type SchedulingHarness } from '../../support/scheduling.js';
@@ -15,7 +16,12 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
 
   beforeEach(async () => {
     h = await schedulingHarness(salon, { now });
-    deps = { business: salon, scheduler: createScheduler(h.context), understanding: new RuleUnderstanding() };
+    deps = {
+      business: salon,
+      scheduler: createScheduler(h.context),
+      understanding: new RuleUnderstanding(),
+      team: createTeamInbox(h.db.dataSource),
+    };
   });
   afterEach(async () => h.drop());
 
@@ -127,5 +133,31 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
   it('says so when nothing is earlier than the first time of the day, and keeps the offer', async () => {
     const { replies } = await conversation(['a haircut tomorrow morning please', 'anything earlier?']);
     assert.match(replies[1]!.text, /^Sorry, there's nothing earlier than tomorrow at 9 am\. I can do:/);
+  });
+
+  it('takes a message for the team when someone texting asks for a person', async () => {
+    const { replies, phone } = await conversation(['can I speak to someone please', 'my name is Dana Lee', 'please call me about a colour correction']);
+    assert.equal(replies[0]!.text, "I'll ask the team to get back to you. What's your name?");
+    assert.match(replies[1]!.text, /^Thanks, Dana Lee\. What would you like me to pass on\?/);
+    assert.match(replies[2]!.text, /^Thanks, I've passed that on/);
+    const [message] = await h.db.dataSource.query(`SELECT kind, payload FROM outbox WHERE kind = 'team-message'`);
+    assert.deepEqual(message.payload, { businessId: salon.id, channel: 'sms', name: 'Dana Lee', phone, reason: 'please call me about a colour correction' });
+  });
+
+  it('asks a caller without a usable number for one before the message', async () => {
+    const noForwarding = { ...salon, forwardingNumber: undefined };
+    const replies: string[] = [];
+    let state: DialogState = newDialogState();
+    for (const utterance of ['I want to talk to a human', "it's Sam", 'two one two five five five zero one four two', 'I left my scarf there yesterday']) {
+      const out = await respond({ ...deps, business: noForwarding }, state, { utterance, channel: 'voice', now });
+      state = out.state;
+      replies.push(out.reply.text);
+    }
+    assert.match(replies[0]!, /^There's nobody available to take the call right now, but I can take a message\. What's your name\?/);
+    assert.match(replies[1]!, /What number should the team call you back on\?/);
+    assert.match(replies[2]!, /What would you like me to pass on\?/);
+    const [message] = await h.db.dataSource.query(`SELECT payload FROM outbox WHERE kind = 'team-message'`);
+    assert.equal(message.payload.phone, '+12125550142');
+    assert.equal(message.payload.reason, 'I left my scarf there yesterday');
   });
 });
