@@ -4,7 +4,7 @@ import type { VendorPolicy } from '../resilience/vendor-policy.js';
 import { DeepgramTranscriptionStream, type ListenSocket } from './deepgram-stream.js';
 import { SpeechVendorError } from './errors.js';
 import type { SpeechToText, TranscriptionOptions, TranscriptionStream } from './types.js';
-import { linkAbort, openUnderPolicy } from './vendor-stream.js';
+import { openUnderPolicy } from './vendor-stream.js';
 
 export interface DeepgramSpeechToTextOptions {
   apiKey: string;
@@ -62,31 +62,20 @@ export function createDeepgramSpeechToText(options: DeepgramSpeechToTextOptions)
     kind: 'deepgram',
     breakerState: () => options.policy.state(),
     async open(openOptions: TranscriptionOptions = {}): Promise<TranscriptionStream> {
-      const controller = new AbortController();
-      const unlink = linkAbort(openOptions.signal, controller);
       const keyterms = cleanKeyterms(openOptions.keyterms ?? []);
-      try {
-        const opened = await openUnderPolicy(
-          options.policy,
-          controller,
-          (signal) => connect(signal, keyterms),
-          openOptions.signal,
-          { idempotent: true },
-        );
-        if (opened.cancelled) throw openOptions.signal?.reason ?? new DOMException('transcription cancelled', 'AbortError');
-        return new DeepgramTranscriptionStream(opened.value, {
-          policy: options.policy,
-          logger,
-          keepAliveIntervalMs: settings.keepAliveIntervalMs,
-          closeTimeoutMs: settings.closeTimeoutMs,
-          signal: openOptions.signal,
-        });
-      } catch (error) {
-        controller.abort();
-        throw error;
-      } finally {
-        unlink();
-      }
+      const opened = await openUnderPolicy(options.policy, (signal) => connect(signal, keyterms), openOptions.signal, {
+        idempotent: true,
+      });
+      if (opened.cancelled) throw openOptions.signal?.reason ?? new DOMException('transcription cancelled', 'AbortError');
+      // From here the stream answers the caller's signal itself (a close of its own, not a drop).
+      opened.unlinkCaller();
+      return new DeepgramTranscriptionStream(opened.value, {
+        policy: options.policy,
+        logger,
+        keepAliveIntervalMs: settings.keepAliveIntervalMs,
+        closeTimeoutMs: settings.closeTimeoutMs,
+        signal: openOptions.signal,
+      });
     },
   };
 }

@@ -5,35 +5,47 @@ import type { VendorPolicy } from '../resilience/vendor-policy.js';
  * one vendor policy. The policy's attempt signal is aborted as soon as `execute` returns
  * (cockatiel aborts on return), so it cannot own a stream that outlives the call to `execute`.
  * Instead the policy covers opening the stream — connect, or request up to the first audio —
- * with its timeout, retries and breaker, and the stream runs on its own controller afterwards.
+ * with its timeout, retries and breaker, and the stream then runs on a controller of its own.
  */
 
-export type Opened<T> = { cancelled: false; value: T } | { cancelled: true };
+export type Opened<T> =
+  | {
+      cancelled: false;
+      value: T;
+      /** Owns the open stream's I/O from now on; aborting it tears the stream down. */
+      controller: AbortController;
+      /** Detaches the caller's signal from `controller`. */
+      unlinkCaller: () => void;
+    }
+  | { cancelled: true };
 
 /**
- * Runs `open` under `policy` with `controller.signal` for its I/O. A policy timeout aborts
- * `controller`. When `callerSignal` aborts (a barge-in), the attempt resolves as cancelled
- * instead of failing, so a cancellation is never counted as the vendor's error.
+ * Runs `open` under `policy`. Each attempt gets a fresh controller (a retry after a timeout must
+ * not start out aborted), aborted by the policy's timeout and by `callerSignal`. When
+ * `callerSignal` aborts (a barge-in), the attempt resolves as cancelled instead of failing, so
+ * a cancellation is never counted as the vendor's error.
  */
 export async function openUnderPolicy<T>(
   policy: VendorPolicy,
-  controller: AbortController,
   open: (signal: AbortSignal) => Promise<T>,
   callerSignal: AbortSignal | undefined,
   options: { idempotent: boolean },
 ): Promise<Opened<T>> {
   if (callerSignal?.aborted) return { cancelled: true };
-  return policy.execute(async (attemptSignal) => {
-    const abortStream = () => controller.abort(attemptSignal.reason);
-    attemptSignal.addEventListener('abort', abortStream, { once: true });
+  return policy.execute(async (attemptSignal): Promise<Opened<T>> => {
+    const controller = new AbortController();
+    const unlinkCaller = linkAbort(callerSignal, controller);
+    const unlinkAttempt = linkAbort(attemptSignal, controller);
     try {
-      if (attemptSignal.aborted) abortStream();
-      return { cancelled: false, value: await open(controller.signal) } as const;
+      const value = await open(controller.signal);
+      return { cancelled: false, value, controller, unlinkCaller };
     } catch (error) {
-      if (callerSignal?.aborted) return { cancelled: true } as const;
+      controller.abort();
+      unlinkCaller();
+      if (callerSignal?.aborted) return { cancelled: true };
       throw error;
     } finally {
-      attemptSignal.removeEventListener('abort', abortStream);
+      unlinkAttempt();
     }
   }, options);
 }
@@ -42,8 +54,7 @@ export async function openUnderPolicy<T>(
  * Records a failure of an already-open stream (a drop mid-call, a stall mid-sentence) with the
  * policy, so it counts in `vendor_errors_total` and towards the breaker like a failed open.
  * VendorPolicy has no direct "record failure" method, so this runs an attempt that fails with
- * the error. The policy's rethrow (the error, or a breaker-open refusal) is expected and dropped:
- * the stream's consumer is told about the failure by the stream itself. Never rejects.
+ * the error. Never rejects: the stream's consumer hears of the failure from the stream itself.
  */
 export async function recordStreamFailure(policy: VendorPolicy, error: Error): Promise<void> {
   try {
@@ -54,7 +65,7 @@ export async function recordStreamFailure(policy: VendorPolicy, error: Error): P
   }
 }
 
-/** Links a caller's signal to a controller; returns the unlink function. */
+/** Aborts `controller` when `signal` aborts; returns the function that detaches them. */
 export function linkAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
   if (!signal) return () => undefined;
   const abort = () => controller.abort(signal.reason);

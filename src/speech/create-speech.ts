@@ -1,0 +1,79 @@
+import type { Env } from '../config/env.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createVendorPolicy, type BreakerOptions } from '../resilience/vendor-policy.js';
+import { createDeepgramSpeechToText } from './deepgram-speech-to-text.js';
+import { createElevenLabsTextToSpeech } from './elevenlabs-text-to-speech.js';
+import { createLocalSpeechToText } from './local-speech-to-text.js';
+import { createLocalTextToSpeech } from './local-text-to-speech.js';
+import { PhraseCache } from './phrase-cache.js';
+import type { SpeechToText, TextToSpeech } from './types.js';
+
+export type SpeechEnv = Pick<Env, 'DEEPGRAM_API_KEY' | 'DEEPGRAM_URL' | 'ELEVENLABS_API_KEY' | 'ELEVENLABS_BASE_URL' | 'ELEVENLABS_VOICE_ID'>;
+
+export interface SpeechPolicyTuning {
+  /** Deepgram: limit for connecting; ElevenLabs: limit for the first audio. In ms. */
+  timeoutMs?: number;
+  /** Further attempts to open a stream (opening is idempotent). */
+  retries?: number;
+  breaker?: BreakerOptions;
+}
+
+export interface SpeechTuning {
+  /** Default: 3000 ms to connect, 1 retry, the policy's default breaker. */
+  deepgram?: SpeechPolicyTuning;
+  /** Default: 1500 ms to the first audio, 1 retry, the policy's default breaker. */
+  elevenlabs?: SpeechPolicyTuning;
+  /** ElevenLabs: longest gap between chunks once audio flows, in ms. Default: 3000. */
+  stallTimeoutMs?: number;
+  /** Deepgram: KeepAlive after this long without audio, in ms. Default: 3000. */
+  keepAliveIntervalMs?: number;
+}
+
+export interface Speech {
+  stt: SpeechToText;
+  tts: TextToSpeech;
+  /** Fixed phrases over `tts`, prepared per business. */
+  phrases: PhraseCache;
+}
+
+/**
+ * The speech stack for this process: Deepgram and ElevenLabs when their keys are set, each
+ * behind its own vendor policy, and the local stand-ins when not (DESIGN §3; the start-up log's
+ * vendor lines come from `config/vendors.ts`).
+ */
+export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, tuning: SpeechTuning = {}): Speech {
+  const policy = (dependency: 'deepgram' | 'elevenlabs', defaults: { timeoutMs: number }, own: SpeechPolicyTuning = {}) =>
+    createVendorPolicy({
+      dependency,
+      metrics,
+      logger,
+      timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
+      retries: own.retries ?? 1,
+      retryDelay: { initialMs: 50, maxMs: 200 },
+      ...(own.breaker ? { breaker: own.breaker } : {}),
+    });
+
+  const stt = env.DEEPGRAM_API_KEY
+    ? createDeepgramSpeechToText({
+        apiKey: env.DEEPGRAM_API_KEY,
+        baseUrl: env.DEEPGRAM_URL,
+        policy: policy('deepgram', { timeoutMs: 3000 }, tuning.deepgram),
+        logger,
+        ...(tuning.keepAliveIntervalMs === undefined ? {} : { keepAliveIntervalMs: tuning.keepAliveIntervalMs }),
+      })
+    : createLocalSpeechToText();
+
+  const tts = env.ELEVENLABS_API_KEY
+    ? createElevenLabsTextToSpeech({
+        apiKey: env.ELEVENLABS_API_KEY,
+        baseUrl: env.ELEVENLABS_BASE_URL,
+        voiceId: env.ELEVENLABS_VOICE_ID,
+        policy: policy('elevenlabs', { timeoutMs: 1500 }, tuning.elevenlabs),
+        logger,
+        ...(tuning.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: tuning.stallTimeoutMs }),
+      })
+    : createLocalTextToSpeech();
+
+  return { stt, tts, phrases: new PhraseCache(tts, logger) };
+}
