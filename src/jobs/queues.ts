@@ -74,6 +74,8 @@ export function redisConnection(url: string): ConnectionOptions {
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     db: Number(parsed.pathname.slice(1) || 0),
     ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    // Reconnect within 5 s of Redis coming back (BullMQ's own default grows to 20 s).
+    retryStrategy: (attempt: number) => Math.min(200 * 2 ** Math.min(attempt, 5), 5000),
   };
 }
 
