@@ -59,6 +59,8 @@ export class DeepgramTranscriptionStream implements TranscriptionStream {
     this.keepAlive = setTimeout(() => this.sendKeepAlive(), settings.keepAliveIntervalMs);
     settings.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (settings.signal?.aborted) this.hangUp();
+    // A close between the open and these handlers found no listener of ours: treat it as a drop.
+    else if (socket.readyState !== OPEN) this.onClose(1006);
   }
 
   send(muLawAudio: Uint8Array): void {
