@@ -3,9 +3,11 @@
  * line per figure. Compare figures as ratios within one run; these machines are noisy.
  */
 import { availabilityBench } from './availability.js';
+import { pacerBench } from './pacer.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   availability: availabilityBench,
+  pacer: pacerBench,
 };
 
 const wanted = process.argv.slice(2);
