@@ -128,19 +128,26 @@ export async function cancelAppointment(context: SchedulingContext, bookingId: s
   });
 }
 
-/** The customer's appointments that have not ended yet, soonest first. */
+/**
+ * The customer's appointments that have not ended yet, soonest first: found by their phone
+ * number, or — for someone calling from another phone — by the name the bookings are under
+ * (every customer of that name, compared without case or surrounding spaces).
+ */
 export async function findUpcomingAppointments(
   context: SchedulingContext,
   businessId: string,
   customer: CustomerDetails,
 ): Promise<Booking[]> {
-  if (!customer.phone) return [];
-  const rows: { id: string }[] = await context.dataSource.query(
-    'SELECT id FROM customers WHERE business_id = $1 AND phone = $2',
-    [businessId, customer.phone],
-  );
-  if (!rows[0]) return [];
-  return upcomingBookings(context.dataSource.manager, businessId, rows[0].id, context.now());
+  const rows: { id: string }[] = customer.phone
+    ? await context.dataSource.query('SELECT id FROM customers WHERE business_id = $1 AND phone = $2', [businessId, customer.phone])
+    : customer.name?.trim()
+      ? await context.dataSource.query('SELECT id FROM customers WHERE business_id = $1 AND lower(trim(name)) = lower(trim($2))', [
+          businessId,
+          customer.name,
+        ])
+      : [];
+  const found = await Promise.all(rows.map((row) => upcomingBookings(context.dataSource.manager, businessId, row.id, context.now())));
+  return found.flat().sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 // --- the steps the stories above are told in ---

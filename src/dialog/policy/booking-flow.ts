@@ -22,6 +22,9 @@ export async function continueBooking(context: TurnContext): Promise<DialogReply
   const shift = understood.slots.shift;
   if (shift && (state.stage === 'offering' || state.stage === 'confirming')) return offerShifted(context, shift);
 
+  if (state.stage === 'confirming' && state.chosen && (state.expecting === 'name' || state.expecting === 'phone')) {
+    return confirm(context, state.chosen);
+  }
   if (state.stage === 'confirming') {
     if (saysYes(understood) || acts.has('select')) return commit(context);
     if (saysNo(understood)) {
@@ -56,6 +59,7 @@ export async function continueBooking(context: TurnContext): Promise<DialogReply
 function takeDetails(context: TurnContext): boolean {
   const { state } = context;
   const slots = context.understood.slots;
+  rememberContact(context);
   let changed = false;
   const set = <K extends 'serviceId' | 'staffId' | 'date' | 'time'>(key: K, value: string | undefined) => {
     if (value === undefined || state[key] === value) return;
@@ -161,13 +165,22 @@ function pickOffered(context: TurnContext): OfferedSlot | undefined {
   return undefined;
 }
 
+/**
+ * Reads the chosen time back for a yes. A new booking from a number we cannot use (withheld,
+ * a softphone) first needs a name and a number to confirm to, asked one at a time.
+ */
 function confirm(context: TurnContext, slot: OfferedSlot): DialogReply {
   const { state, replies } = context;
   state.chosen = slot;
   state.stage = 'confirming';
+  const moving = state.intent === 'reschedule' && state.bookingId;
+  const missing = moving ? undefined : missingContact(context);
+  if (missing) {
+    state.expecting = missing;
+    return { text: missing === 'name' ? replies.askBookingName() : replies.askBookingPhone() };
+  }
   state.expecting = 'confirmation';
   const start = new Date(slot.start);
-  const moving = state.intent === 'reschedule' && state.bookingId;
   return { text: moving ? replies.confirmMove(slot.staffId, start) : replies.confirmBooking(state.serviceId!, slot.staffId, start) };
 }
 
@@ -186,7 +199,7 @@ async function commit(context: TurnContext): Promise<DialogReply> {
         serviceId: state.serviceId!,
         staffId: chosen.staffId,
         start,
-        customer: { phone: turn.customerPhone },
+        customer: { ...state.customer, phone: turn.customerPhone ?? state.customer?.phone },
         channel: turn.channel,
       });
     }
@@ -197,6 +210,22 @@ async function commit(context: TurnContext): Promise<DialogReply> {
   state.stage = 'finished';
   state.expecting = undefined;
   return moving ? { text: replies.moved(start), done: 'moved' } : { text: replies.booked(start), done: 'booked' };
+}
+
+function missingContact(context: TurnContext): 'name' | 'phone' | undefined {
+  const { turn, state } = context;
+  if (turn.customerPhone || state.customer?.phone) return undefined;
+  return state.customer?.name ? 'phone' : 'name';
+}
+
+/** A name, number or email said at any point is kept for the booking. */
+export function rememberContact(context: TurnContext): void {
+  const { name, phone, email } = context.understood.slots;
+  if (!name && !phone && !email) return;
+  const customer = (context.state.customer ??= {});
+  if (name) customer.name = name;
+  if (phone) customer.phone = phone;
+  if (email) customer.email = email;
 }
 
 function sameClock(context: TurnContext, start: Date, hhmm: string): boolean {

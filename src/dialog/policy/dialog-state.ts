@@ -32,6 +32,10 @@ export interface DialogState {
   offeredTransfer?: boolean;
   lastPrompt?: string;
   expecting?: Expectation;
+  /** Contact details the customer gave in this conversation (their own number may be unknown). */
+  customer?: { name?: string; phone?: string; email?: string };
+  /** Finding their booking by name and day, for someone not calling from the booking's number. */
+  lookup?: { name?: string; date?: string };
   /** Taking a message for the team, step by step. */
   message?: { step: 'name' | 'phone' | 'reason'; name?: string; phone?: string };
 }

@@ -59,6 +59,29 @@ export class Replies {
     return `So that's a ${this.service(serviceId)} with ${this.staff(staffId)} ${this.when(start)}. Shall I book it?`;
   }
 
+  askBookingName(): string {
+    return 'What name should I put the booking under?';
+  }
+
+  askBookingPhone(): string {
+    return 'And what number should we text the confirmation to?';
+  }
+
+  /** `triedNumber`: we looked under the number they call or text from and found nothing. */
+  askLookupName(triedNumber: boolean): string {
+    return triedNumber
+      ? "I can't find an upcoming appointment for this number. What name is the booking under?"
+      : 'Sure. What name is the booking under?';
+  }
+
+  askLookupDate(): string {
+    return 'And what day is the appointment?';
+  }
+
+  noUpcomingUnder(name: string): string {
+    return `I can't find an upcoming appointment under ${name} on that day. Would you like to book one?`;
+  }
+
   confirmMove(staffId: string, start: Date): string {
     return `So I'll move it to ${this.when(start)} with ${this.staff(staffId)}. Shall I go ahead?`;
   }
@@ -90,10 +113,6 @@ export class Replies {
 
   keptBooking(): string {
     return "Okay, I've left it as it is. Is there anything else I can help with?";
-  }
-
-  noUpcoming(): string {
-    return "I can't find an upcoming appointment for this number. Would you like to book one?";
   }
 
   transfer(): string {

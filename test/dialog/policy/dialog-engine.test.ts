@@ -160,4 +160,36 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     assert.equal(message.payload.phone, '+12125550142');
     assert.equal(message.payload.reason, 'I left my scarf there yesterday');
   });
+
+  it('books for a caller whose number is withheld by asking a name and a number, then finds it by name and day from another phone', async () => {
+    const withheld = async (lines: string[]) => {
+      let state: DialogState = newDialogState();
+      const replies: string[] = [];
+      for (const utterance of lines) {
+        const out = await respond(deps, state, { utterance, channel: 'voice', now });
+        state = out.state;
+        replies.push(out.reply.text);
+      }
+      return replies;
+    };
+    const booking = await withheld(['a haircut on friday at 2 pm', "it's Sam Lee", 'two one two five five five zero one four two', 'yes']);
+    assert.equal(booking[0], 'What name should I put the booking under?');
+    assert.equal(booking[1], 'And what number should we text the confirmation to?');
+    assert.match(booking[2]!, /Friday the 11th at 2 pm\. Shall I book it\?$/);
+    assert.match(booking[3]!, /^You're booked for Friday the 11th at 2 pm\./);
+    const [customer] = await h.db.dataSource.query(`SELECT name, phone FROM customers WHERE phone = '+12125550142'`);
+    assert.deepEqual(customer, { name: 'Sam Lee', phone: '+12125550142' });
+
+    const cancel = await withheld(['I need to cancel my appointment', 'sam lee', 'it is on friday', 'yes']);
+    assert.equal(cancel[0], 'Sure. What name is the booking under?');
+    assert.equal(cancel[1], 'And what day is the appointment?');
+    assert.match(cancel[2]!, /Friday the 11th at 2 pm\. Shall I cancel it\?$/);
+    assert.match(cancel[3]!, /^That's cancelled\./);
+  });
+
+  it('says so when nothing is booked under that name on that day', async () => {
+    const { replies } = await conversation(['I want to move my appointment', 'Alex Kim', 'tuesday']);
+    assert.match(replies[0]!.text, /^I can't find an upcoming appointment for this number\. What name is the booking under\?$/);
+    assert.equal(replies[2]!.text, "I can't find an upcoming appointment under Alex Kim on that day. Would you like to book one?");
+  });
 });
