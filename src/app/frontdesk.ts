@@ -15,7 +15,9 @@ import { startOutboxGauge } from '../jobs/outbox-gauge.js';
 import { createHttpLogger } from '../observability/logger.js';
 import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { LateTextReplies } from '../channels/late-text-replies.js';
 import { createTeamInbox } from '../channels/team-inbox.js';
+import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
 import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
 import { createSenders } from './senders.js';
@@ -108,23 +110,26 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
     if (token.source === 'local') {
       logger.info({ path: token.path }, 'no TWILIO_AUTH_TOKEN: webhooks are verified with a local development token');
     }
+    const conversations: ConversationDependencies = {
+      dataSource,
+      businesses: directory,
+      dialog: {
+        scheduler: createScheduler({ dataSource, businesses: directory, calendar: calendar.calendar, logger, metrics, now }),
+        understanding: createUnderstanding(env, metrics, logger),
+        team: createTeamInbox(dataSource),
+      },
+      now,
+      logger,
+    };
+    const lateTextReplies = new LateTextReplies(conversations);
     server.on(
       'request',
       createHttpApp({
         publicUrl,
         twilioAuthToken: token.token,
         businesses: directory,
-        conversations: {
-          dataSource,
-          businesses: directory,
-          dialog: {
-            scheduler: createScheduler({ dataSource, businesses: directory, calendar: calendar.calendar, logger, metrics, now }),
-            understanding: createUnderstanding(env, metrics, logger),
-            team: createTeamInbox(dataSource),
-          },
-          now,
-          logger,
-        },
+        conversations,
+        lateTextReplies,
         ledger: new IdempotencyLedger(dataSource),
         metrics,
         metricsToken: env.METRICS_TOKEN,
@@ -141,6 +146,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await lateTextReplies.drain();
     });
   }
   // Every role reports the outbox backlog: Prometheus scrapes the web processes, and the count

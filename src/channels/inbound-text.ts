@@ -8,11 +8,18 @@ import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
+import { writeOutbox } from '../storage/outbox.js';
 import { recordTextMessage } from './text-messages.js';
 import { TextReplies } from './text-replies.js';
 
 /** A conversation silent this long starts over: its offers and half-given details are stale. */
 const CONVERSATION_IDLE_RESET_MS = 7 * 86_400_000;
+/**
+ * How long Twilio's request may wait for the reply to go back inline as TwiML. Twilio gives a
+ * webhook 15 s but a texter should not wait on a slow model: past this, we acknowledge at once and
+ * the reply follows through the outbox.
+ */
+export const INLINE_REPLY_BUDGET_MS = 2000;
 
 export type TextChannelDependencies = ConversationDependencies;
 
@@ -35,7 +42,11 @@ export interface PreparedTextTurn {
   state?: DialogState;
   consent?: CarrierKeyword;
   reply?: string;
+  /** The dialog turn still running when the inline budget ran out; `finishLateTextTurn` saves and sends it. */
+  late?: Promise<DialogTurnResult>;
 }
+
+type DialogTurnResult = Awaited<ReturnType<typeof respond>>;
 
 /**
  * Someone texted a business: find the conversation, then either honour a carrier keyword
@@ -64,12 +75,27 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
   if (!inbound.body.trim()) return { ...turn, reply: inbound.mediaCount > 0 ? replies.mediaOnly() : replies.empty() };
 
   const previous = isStale(conversation, at) ? newDialogState() : restoreDialogState(conversation.state);
-  const { state, reply } = await respond(
+  const thinking = respond(
     { ...deps.dialog, business },
     previous,
     { utterance: inbound.body, channel: inbound.channel, customerPhone: phone, now: at },
   );
-  return { ...turn, state, reply: reply.text };
+  const ready = await withinBudget(thinking, deps.inlineReplyBudgetMs ?? INLINE_REPLY_BUDGET_MS);
+  if (!ready) return { ...turn, late: thinking };
+  return { ...turn, state: ready.state, reply: ready.reply.text };
+}
+
+/** The turn's result if it is ready within `budgetMs`; its failure is not hidden either way. */
+async function withinBudget(thinking: Promise<DialogTurnResult>, budgetMs: number): Promise<DialogTurnResult | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), budgetMs);
+  });
+  try {
+    return await Promise.race([thinking, outOfTime]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -84,7 +110,8 @@ export async function recordTextTurn(manager: EntityManager, turn: PreparedTextT
 
   const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
   await recordTextMessage(manager, { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' });
-  await saveConversationState(manager, conversation, turn.state ?? restoreDialogState(conversation.state), turn.at);
+  // A late turn saves its own state when it finishes; saving the old one now would only bump the version.
+  if (!turn.late) await saveConversationState(manager, conversation, turn.state ?? restoreDialogState(conversation.state), turn.at);
   await recordConsent(manager, conversation.customerId, turn);
   if (turn.reply) {
     await recordTextMessage(manager, { ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
@@ -106,4 +133,35 @@ async function recordConsent(manager: EntityManager, customerId: string, turn: P
 function isStale(conversation: StoredConversation, at: Date): boolean {
   const last = conversation.lastMessageAt?.getTime();
   return last !== undefined && at.getTime() - last > CONVERSATION_IDLE_RESET_MS;
+}
+
+/**
+ * Finishes a turn that missed the inline budget, after its acknowledgement was committed: saves
+ * the state and puts the reply in the outbox, in one transaction, for the text worker to send.
+ * When another message's turn saved first, this reply answers an outdated question and is dropped.
+ */
+export async function finishLateTextTurn(deps: TextChannelDependencies, turn: PreparedTextTurn): Promise<void> {
+  const { inbound, business, conversation } = turn;
+  if (!turn.late || !business || !conversation) return;
+  const { state, reply } = await turn.late;
+  await deps.dataSource.transaction(async (manager) => {
+    await saveConversationState(manager, conversation, state, turn.at);
+    const messageId = await recordTextMessage(manager, {
+      businessId: business.id,
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      channel: inbound.channel,
+      direction: 'outbound',
+      from: inbound.to,
+      to: inbound.from,
+      body: reply.text,
+      status: 'pending',
+    });
+    await writeOutbox(manager, {
+      businessId: business.id,
+      kind: 'text-reply',
+      dedupeKey: `${inbound.messageSid}:reply`,
+      payload: { messageId, channel: inbound.channel, from: inbound.to, to: inbound.from, body: reply.text },
+    });
+  });
 }

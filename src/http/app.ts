@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { BusinessDirectory } from '../config/business-directory.js';
+import type { LateTextReplies } from '../channels/late-text-replies.js';
 import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
 import type { VendorStatus } from '../config/vendors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -20,6 +21,8 @@ export interface HttpDependencies {
   metricsToken?: string | undefined;
   /** Carries text threads and speech-mode calls turn by turn through the dialog. */
   conversations: ConversationDependencies;
+  /** Text replies that missed the inline budget; the composition root drains them at shutdown. */
+  lateTextReplies: LateTextReplies;
   healthChecks: HealthCheck[];
   vendors: readonly VendorStatus[];
   healthDetails?: () => Record<string, unknown>;
@@ -56,7 +59,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
     }),
   );
 
-  app.use(twilioTextRoutes({ webhook, texts: deps.conversations }));
+  app.use(twilioTextRoutes({ webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies }));
 
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { prepareTextTurn, recordTextTurn, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
+import type { LateTextReplies } from '../../channels/late-text-replies.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
@@ -17,6 +18,7 @@ type TextParams = z.infer<typeof textParams>;
 export interface TextRouteDependencies {
   webhook: TwilioWebhookContext;
   texts: TextChannelDependencies;
+  lateReplies: LateTextReplies;
 }
 
 const messagingTwiml = (body: string) => ({ status: 200, contentType: 'text/xml', body });
@@ -48,7 +50,11 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
             body: params.Body,
             mediaCount: params.NumMedia,
           }),
-        handle: async (_params, { manager }, turn) => messagingTwiml(await recordTextTurn(manager, turn)),
+        async handle(_params, { manager, afterCommit }, turn) {
+          const twiml = await recordTextTurn(manager, turn);
+          if (turn.late) afterCommit(() => deps.lateReplies.finish(turn));
+          return messagingTwiml(twiml);
+        },
         fallback: () => messagingTwiml(apologyTwiml()),
       }),
     );
