@@ -138,6 +138,21 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
         healthDetails: () => ({ calendar: { provider: calendar.calendar.name, authorization: calendar.authorization() } }),
         logger,
         requestLogger: createHttpLogger(logger),
+        admin: {
+          password: env.ADMIN_PASSWORD,
+          secureCookies: publicUrl.startsWith('https:'),
+          dataSource,
+          businesses: directory,
+          bookings: conversations.dialog.scheduler,
+          health: {
+            checks: healthChecks(dataSource, redis),
+            vendors,
+            registry: metrics.registry,
+            calendar: () => ({ provider: calendar.calendar.name, authorization: calendar.authorization() }),
+          },
+          now,
+          logger,
+        },
       }),
     );
     logger.info({ port, publicUrl }, 'web listening');

@@ -137,8 +137,9 @@ function isStale(conversation: StoredConversation, at: Date): boolean {
 
 /**
  * Finishes a turn that missed the inline budget, after its acknowledgement was committed: saves
- * the state and puts the reply in the outbox, in one transaction, for the text worker to send.
- * When another message's turn saved first, this reply answers an outdated question and is dropped.
+ * the state and puts the reply in the outbox as a text on the customer's channel, in one
+ * transaction; the text worker sends it and records the message. When another message's turn
+ * saved first, this reply answers an outdated question and is dropped (`ConcurrentUpdate`).
  */
 export async function finishLateTextTurn(deps: TextChannelDependencies, turn: PreparedTextTurn): Promise<void> {
   const { inbound, business, conversation } = turn;
@@ -146,22 +147,17 @@ export async function finishLateTextTurn(deps: TextChannelDependencies, turn: Pr
   const { state, reply } = await turn.late;
   await deps.dataSource.transaction(async (manager) => {
     await saveConversationState(manager, conversation, state, turn.at);
-    const messageId = await recordTextMessage(manager, {
-      businessId: business.id,
-      conversationId: conversation.id,
-      customerId: conversation.customerId,
-      channel: inbound.channel,
-      direction: 'outbound',
-      from: inbound.to,
-      to: inbound.from,
-      body: reply.text,
-      status: 'pending',
-    });
     await writeOutbox(manager, {
       businessId: business.id,
-      kind: 'text-reply',
+      kind: inbound.channel,
       dedupeKey: `${inbound.messageSid}:reply`,
-      payload: { messageId, channel: inbound.channel, from: inbound.to, to: inbound.from, body: reply.text },
+      payload: {
+        // E.164 both ways: the WhatsApp sender adds its own prefix.
+        to: customerPhoneNumber(inbound.from),
+        from: customerPhoneNumber(inbound.to),
+        body: reply.text,
+        customerId: conversation.customerId,
+      },
     });
   });
 }

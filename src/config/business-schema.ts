@@ -83,6 +83,8 @@ const businessFields = strictShape({
   faq: z.array(faqEntry).default([]),
   /** Where "let me put you through" rings; without it the receptionist takes a message. */
   forwardingNumber: phoneNumber.optional(),
+  /** Where messages taken for the team (and call summaries) are emailed; without it they are texted to forwardingNumber. */
+  teamEmail: z.email({ message: 'expected an email address such as team@example.com' }).optional(),
   greeting: text,
   /** Spoken before the greeting, where the law asks callers to be told they are recorded. */
   recordingNotice: text.optional(),

@@ -1,3 +1,4 @@
+import type { Business } from '../../config/business-schema.js';
 import type { DialogReply, TurnContext } from './dialog-engine.js';
 
 /** Where a message for the team goes: the dialog knows only this port, never the outbox. */
@@ -7,7 +8,7 @@ export interface TeamInbox {
 }
 
 export interface TeamMessage {
-  businessId: string;
+  business: Business;
   channel: 'voice' | 'sms' | 'whatsapp';
   name: string;
   /** E.164, for the call back. */
@@ -47,7 +48,7 @@ export async function continueMessage(context: TurnContext): Promise<DialogReply
   }
   if (!said) return { text: replies.askMessageReason(message.name ?? '') };
   await context.deps.team.leaveMessage({
-    businessId: context.deps.business.id,
+    business: context.deps.business,
     channel: turn.channel,
     name: message.name ?? 'unknown',
     phone: message.phone ?? turn.customerPhone,

@@ -36,7 +36,7 @@ describe('text conversations when the model behind the rules fails (fake OpenAI)
   /** Waits for the reply that missed the inline budget to reach the outbox. */
   async function lateReplyTo(messageSid: string): Promise<string> {
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [row] = await app.db.dataSource.query(`SELECT payload FROM outbox WHERE kind = 'text-reply' AND dedupe_key = $1`, [`${messageSid}:reply`]);
+      const [row] = await app.db.dataSource.query(`SELECT payload FROM outbox WHERE kind = 'sms' AND dedupe_key = $1`, [`${messageSid}:reply`]);
       if (row) return row.payload.body;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

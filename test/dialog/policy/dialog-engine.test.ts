@@ -140,12 +140,17 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     assert.equal(replies[0]!.text, "I'll ask the team to get back to you. What's your name?");
     assert.match(replies[1]!.text, /^Thanks, Dana Lee\. What would you like me to pass on\?/);
     assert.match(replies[2]!.text, /^Thanks, I've passed that on/);
-    const [message] = await h.db.dataSource.query(`SELECT kind, payload FROM outbox WHERE kind = 'team-message'`);
-    assert.deepEqual(message.payload, { businessId: salon.id, channel: 'sms', name: 'Dana Lee', phone, reason: 'please call me about a colour correction' });
+    const [message] = await h.db.dataSource.query(`SELECT kind, payload FROM outbox WHERE dedupe_key LIKE 'team-message:%'`);
+    assert.equal(message.kind, 'email');
+    assert.equal(message.payload.to, salon.teamEmail);
+    assert.equal(
+      message.payload.text,
+      `Message for ${salon.name} from Dana Lee (by sms): "please call me about a colour correction". Call back on ${phone}.`,
+    );
   });
 
   it('asks a caller without a usable number for one before the message', async () => {
-    const noForwarding = { ...salon, forwardingNumber: undefined };
+    const noForwarding = { ...salon, forwardingNumber: undefined, teamEmail: undefined };
     const replies: string[] = [];
     let state: DialogState = newDialogState();
     for (const utterance of ['I want to talk to a human', "it's Sam", 'two one two five five five zero one four two', 'I left my scarf there yesterday']) {
@@ -156,6 +161,7 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     assert.match(replies[0]!, /^There's nobody available to take the call right now, but I can take a message\. What's your name\?/);
     assert.match(replies[1]!, /What number should the team call you back on\?/);
     assert.match(replies[2]!, /What would you like me to pass on\?/);
+    // Neither an email nor a number to pass it to: the message is kept for the admin pages.
     const [message] = await h.db.dataSource.query(`SELECT payload FROM outbox WHERE kind = 'team-message'`);
     assert.equal(message.payload.phone, '+12125550142');
     assert.equal(message.payload.reason, 'I left my scarf there yesterday');
