@@ -14,7 +14,10 @@ export function answerJsonSchema(business: Business | undefined) {
   return {
     type: 'object',
     additionalProperties: false,
-    required: ['acts', 'intent', 'date', 'time', 'time_of_day', 'service', 'staff', 'name', 'phone', 'email', 'faq_topic', 'requested', 'confidence'],
+    required: [
+      'acts', 'intent', 'date', 'time', 'time_of_day', 'service', 'staff', 'name', 'phone', 'email', 'faq_topic', 'requested',
+      'choice', 'shift', 'confidence',
+    ],
     properties: {
       acts: { type: 'array', items: { type: 'string', enum: [...dialogActs] } },
       intent: { type: ['string', 'null'], enum: [...intents, null] },
@@ -33,6 +36,8 @@ export function answerJsonSchema(business: Business | undefined) {
       email: text,
       faq_topic: ids(business?.faq),
       requested: { type: 'array', items: { type: 'string' } },
+      choice: { type: ['integer', 'null'], description: 'which offered option is picked: 1, 2 or 3, or -1 for the last; null when none' },
+      shift: { type: ['string', 'null'], enum: ['earlier', 'later', null], description: 'asks for times earlier or later than those offered' },
       confidence: { type: 'number' },
     },
   };
@@ -54,6 +59,9 @@ const rawAnswer = z.object({
   email: z.string().nullable(),
   faq_topic: z.string().nullable(),
   requested: z.array(z.string()),
+  // Added after the first schema: an answer without them is still read.
+  choice: z.number().nullable().optional(),
+  shift: z.enum(['earlier', 'later']).nullable().optional(),
   confidence: z.number(),
 });
 
@@ -96,6 +104,8 @@ export function validateModelAnswer(json: string, business: Business | undefined
   if (phone) slots.phone = phone;
   if (answer.email && z.email().safeParse(answer.email).success) slots.email = answer.email;
   if (answer.requested.length) slots.requested = answer.requested.slice(0, 10);
+  if (answer.choice === -1 || (answer.choice !== null && answer.choice !== undefined && [1, 2, 3].includes(answer.choice))) slots.choice = answer.choice;
+  if (answer.shift) slots.shift = answer.shift;
   return {
     acts: [...new Set(answer.acts)],
     ...(answer.intent ? { intent: answer.intent } : {}),
