@@ -7,6 +7,7 @@ import type { VendorStatus } from '../config/vendors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { HttpError, errorHandler } from './errors.js';
+import { adminRoutes, type AdminDependencies } from './routes/admin.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { twilioTextRoutes } from './routes/twilio-text.js';
@@ -29,6 +30,8 @@ export interface HttpDependencies {
   logger: Logger;
   /** Request logging middleware (pino-http); omitted in tests that do not need it. */
   requestLogger?: RequestHandler;
+  /** The owner's pages at /admin (src/admin); without a password they say how to enable them. */
+  admin: AdminDependencies;
 }
 
 /** The Express app: thin routes that parse, verify and hand over to the use-cases. */
@@ -60,6 +63,8 @@ export function createHttpApp(deps: HttpDependencies): Express {
   );
 
   app.use(twilioTextRoutes({ webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies }));
+
+  app.use(adminRoutes(deps.admin));
 
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
