@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
-import { SlotTaken, type Slot, type SlotPreference } from '../../scheduling/scheduler.js';
+import { SlotTaken, type Slot } from '../../scheduling/scheduler.js';
 import { saysNo, saysYes } from './answers.js';
 import type { DialogReply, TurnContext } from './dialog-engine.js';
 import type { OfferedSlot } from './dialog-state.js';
+import { preferenceOf, SEARCH_DAYS, slotsAcrossSpan } from './wanted-times.js';
 
-const SEARCH_DAYS = 14;
 
 /**
  * Booking (and moving) an appointment: fill what is missing (service, day), offer at most three
@@ -48,7 +48,7 @@ export async function continueBooking(context: TurnContext): Promise<DialogReply
     state.expecting = 'service';
     return { text: unknown ? replies.unknownService() : replies.askService() };
   }
-  if (!state.date && !state.time && !state.timeOfDay) {
+  if (!state.date && !state.dateRange && !state.time && !state.timeOfDay) {
     state.expecting = 'date';
     return { text: replies.askDay(state.serviceId) };
   }
@@ -68,6 +68,13 @@ function takeDetails(context: TurnContext): boolean {
   };
   set('serviceId', slots.service);
   set('staffId', slots.staff);
+  // A day and a span of days replace each other: "next week" then "tuesday" means that Tuesday.
+  if (slots.date && state.dateRange) state.dateRange = undefined;
+  if (slots.dateRange && !slots.date && JSON.stringify(slots.dateRange) !== JSON.stringify(state.dateRange)) {
+    state.dateRange = slots.dateRange;
+    state.date = undefined;
+    changed = true;
+  }
   set('date', slots.date);
   set('time', slots.time);
   if (slots.timeOfDay && JSON.stringify(slots.timeOfDay) !== JSON.stringify(state.timeOfDay)) {
@@ -78,31 +85,14 @@ function takeDetails(context: TurnContext): boolean {
   return changed;
 }
 
-/** The wanted window and target on the business's wall clock, as instants. */
-function preferenceOf(context: TurnContext): { from: Date; to: Date; preference: SlotPreference } {
-  const { state, turn, deps } = context;
-  const zone = deps.business.timeZone;
-  const now = DateTime.fromJSDate(turn.now, { zone });
-  const day = state.date ? DateTime.fromISO(state.date, { zone }) : now.startOf('day');
-  const at = (hhmm: string) => {
-    const [hour, minute] = hhmm.split(':').map(Number);
-    return day.set({ hour: hour ?? 0, minute: minute ?? 0 }).toJSDate();
-  };
-  const from = state.date ? day.toJSDate() : now.toJSDate();
-  const to = (state.date ? day.plus({ days: 1 }) : now.plus({ days: SEARCH_DAYS })).toJSDate();
-  const preference: SlotPreference = state.time
-    ? { around: at(state.time) }
-    : state.timeOfDay
-      ? { from: at(state.timeOfDay.from), to: at(state.timeOfDay.to) }
-      : { earliest: true };
-  return { from, to, preference };
-}
-
 async function offer(context: TurnContext): Promise<DialogReply> {
   const { state, deps, replies } = context;
   const { from, to, preference } = preferenceOf(context);
   const search = { businessId: deps.business.id, serviceId: state.serviceId!, staffId: state.staffId };
-  let slots = await deps.scheduler.offerSlots({ ...search, from, to }, preference);
+  let slots =
+    state.dateRange && !state.date
+      ? await slotsAcrossSpan(context, state.dateRange)
+      : await deps.scheduler.offerSlots({ ...search, from, to }, preference);
   let intro = 'I can do';
   if (slots.length === 0) {
     const later = new Date(to.getTime() + SEARCH_DAYS * 86_400_000);

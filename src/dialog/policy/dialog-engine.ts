@@ -120,7 +120,8 @@ function adoptIntent(context: TurnContext): void {
 function understoodAnything(understood: Understood, state: DialogState): boolean {
   if (understood.acts.length > 0) return true;
   const slots = understood.slots;
-  if (slots.service || slots.staff || slots.date || slots.time || slots.timeOfDay || slots.choice !== undefined || slots.shift) return true;
+  if (slots.service || slots.staff || slots.date || slots.dateRange || slots.time || slots.timeOfDay) return true;
+  if (slots.choice !== undefined || slots.shift) return true;
   return Boolean(understood.intent && understood.intent !== 'other' && understood.intent !== state.intent);
 }
 

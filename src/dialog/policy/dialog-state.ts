@@ -19,6 +19,8 @@ export interface DialogState {
   staffId?: string;
   /** `YYYY-MM-DD` on the business's wall clock. */
   date?: string;
+  /** "next week": a span of days (`YYYY-MM-DD`, both included) searched when no single day was said. */
+  dateRange?: { from: string; to: string };
   /** `HH:MM`. */
   time?: string;
   timeOfDay?: { from: string; to: string };

@@ -111,11 +111,16 @@ function readSpokenDates(text: string, today: DateTime): Found[] {
   return found;
 }
 
+/** "next week at 3 pm": the digits are the time's; what is left names no day (a span, read elsewhere). */
+function withoutClockTime(text: string): string {
+  return text.replace(/\b(?:at|around|about|by)?\s*\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)\b/g, '');
+}
+
 /** chrono-node for what the spoken readers missed; only results that name a day, not a bare time. */
 function readWithChrono(text: string, now: Date, timeZone: string): DateTime | undefined {
   if (!/\b(?:weeks?|fortnight|months?)\b/.test(text)) return undefined;
   const results = chrono.casual.parse(text, { instant: now, timezone: timeZone }, { forwardDate: true });
-  const dated = results.find((result) => /\d/.test(result.text) && (result.start.isCertain('day') || result.start.isCertain('weekday')));
+  const dated = results.find((result) => /\d/.test(withoutClockTime(result.text)) && (result.start.isCertain('day') || result.start.isCertain('weekday')));
   if (!dated) return undefined;
   const date = DateTime.fromObject({ year: dated.start.get('year') ?? 0, month: dated.start.get('month') ?? 0, day: dated.start.get('day') ?? 0 });
   // A booking is for the coming two years; anything else is a misreading ("99 past 123456 week").

@@ -2,6 +2,7 @@ import { detectActs } from './act-detection.js';
 import { matchVocabulary } from './business-vocabulary.js';
 import { findDigits, findEmail, findName, findPhone } from './contact-details.js';
 import { resolveDate } from './date-resolution.js';
+import { resolveDateRange } from './date-range.js';
 import { detectIntent, offeredIntent, type IntentReading } from './intent-detection.js';
 import { givesDetails } from './given-details.js';
 import { findChoice } from './option-choice.js';
@@ -36,6 +37,8 @@ function slotsOf(
   const elsewhere = otherDomain.test(spoken.words) || choice !== undefined;
   const date = elsewhere ? undefined : resolveDate(spoken.numeric, context.now, context.timeZone);
   if (date) slots.date = date;
+  const dateRange = elsewhere || date ? undefined : resolveDateRange(spoken.words, context.now, context.timeZone);
+  if (dateRange) slots.dateRange = dateRange;
   const time = elsewhere || phone ? {} : resolveTime(spoken.numeric, { business, date, expectingTime: expecting === 'time' });
   if (time.time) slots.time = time.time;
   if (time.timeOfDay) slots.timeOfDay = time.timeOfDay;

@@ -46,6 +46,8 @@ export interface TimeOfDay {
 export interface Slots {
   /** Calendar date "YYYY-MM-DD" in the business's zone. */
   date?: string;
+  /** "next week", "this weekend": days on the business's wall clock, both included; only when no `date`. */
+  dateRange?: { from: string; to: string };
   /** Wall-clock "HH:MM" (24-hour); "24:00" is midnight at the end of `date`. */
   time?: string;
   timeOfDay?: TimeOfDay;

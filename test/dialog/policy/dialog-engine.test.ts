@@ -198,4 +198,11 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     assert.match(replies[0]!.text, /^I can't find an upcoming appointment for this number\. What name is the booking under\?$/);
     assert.equal(replies[2]!.text, "I can't find an upcoming appointment under Alex Kim on that day. Would you like to book one?");
   });
+
+  it('searches "next week" as a span of days, one slot a day at a stated time', async () => {
+    const { replies } = await conversation(['a haircut next week in the afternoon please']);
+    assert.match(replies[0]!.text, /^I can do:\n1\) Monday the 14th of December at (?:noon|[1-5](:\d\d)? pm)\n/);
+    const atThree = await conversation(['can I get a haircut next week at 3 pm']);
+    assert.match(atThree.replies[0]!.text, /^I can do:\n1\) Monday the 14th of December at 3 pm\n2\) Tuesday the 15th of December at 3 pm\n3\) Wednesday the 16th of December at 3 pm\n/);
+  });
 });

@@ -124,3 +124,21 @@ describe('ambiguous hours against the business hours', () => {
     assert.equal(understandByRules('at 8 am', { ...context, business: lateOpener }).slots.time, '08:00');
   });
 });
+
+describe('spans of days', () => {
+  // Monday 2026-12-07, 09:00 in New York.
+  const monday = { now: new Date('2026-12-07T14:00:00Z'), timeZone: 'America/New_York' };
+  const cases: [string, { from: string; to: string } | undefined][] = [
+    ['a haircut next week please', { from: '2026-12-14', to: '2026-12-20' }],
+    ['sometime this week', { from: '2026-12-07', to: '2026-12-13' }],
+    ['anything this weekend', { from: '2026-12-12', to: '2026-12-13' }],
+    ['next weekend', { from: '2026-12-19', to: '2026-12-20' }],
+    ['in the next few days', { from: '2026-12-07', to: '2026-12-10' }],
+    ['tuesday next week', undefined],
+  ];
+  for (const [utterance, range] of cases) {
+    it(`"${utterance}" → ${range ? `${range.from}..${range.to}` : 'a single day, not a span'}`, () => {
+      assert.deepEqual(understandByRules(utterance, monday).slots.dateRange, range);
+    });
+  }
+});
