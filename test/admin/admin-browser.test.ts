@@ -25,8 +25,9 @@ describe('admin in a real browser (Chromium)', function () {
     call = await simulateBookingCall(app);
     // A text thread, so the messages page has rows of both directions.
     await textThread(app, { from: nextPhone(), to: salon.phoneNumbers[0]! }).say('Hi, what are your opening hours?');
-    // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start;
+    // --disable-dev-shm-usage: containers often have a tiny /dev/shm that crashes the renderer.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   });
   after(async () => {
     await browser?.close();

@@ -55,5 +55,6 @@ svg .axis { fill: var(--muted); font-size: 11px; }
 .bar-b { fill: var(--good); background: var(--good); }
 .login { max-width: 360px; margin: 12vh auto; background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 28px; }
 .login form { display: flex; flex-direction: column; gap: 12px; }
+.login label { display: flex; flex-direction: column; gap: 4px; font-size: 13px; color: var(--muted); }
 .staff-group { margin-top: 18px; }
 `;
