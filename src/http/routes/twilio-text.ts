@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { prepareTextTurn, recordTextTurn, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
 import type { LateTextReplies } from '../../channels/late-text-replies.js';
+import { applyMessageStatus, MESSAGE_STATUSES } from '../../channels/message-status.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
@@ -14,6 +15,12 @@ const textParams = z.looseObject({
   NumMedia: z.coerce.number().int().nonnegative().default(0),
 });
 type TextParams = z.infer<typeof textParams>;
+
+const statusParams = z.looseObject({
+  MessageSid: textParams.shape.MessageSid,
+  MessageStatus: z.enum(MESSAGE_STATUSES),
+  ErrorCode: z.string().regex(/^\d*$/, 'expected a numeric Twilio error code').optional(),
+});
 
 export interface TextRouteDependencies {
   webhook: TwilioWebhookContext;
@@ -30,7 +37,10 @@ function apologyTwiml(): string {
   return response.toString();
 }
 
-/** `POST /twilio/sms` and `POST /twilio/whatsapp`: one text turn each, run once per MessageSid. */
+/**
+ * `POST /twilio/sms` and `POST /twilio/whatsapp`: one text turn each, run once per MessageSid;
+ * `POST /twilio/message-status`: delivery callbacks, once per MessageSid and status.
+ */
 export function twilioTextRoutes(deps: TextRouteDependencies): Router {
   const router = Router();
   for (const channel of ['sms', 'whatsapp'] as const satisfies readonly TextChannel[]) {
@@ -59,5 +69,22 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
       }),
     );
   }
+  router.post(
+    '/twilio/message-status',
+    ...twilioWebhook(deps.webhook, {
+      route: '/twilio/message-status',
+      params: statusParams,
+      eventId: (params) => `message-status:${params.MessageSid}:${params.MessageStatus}`,
+      async handle(params, { manager }) {
+        await applyMessageStatus(manager, {
+          messageSid: params.MessageSid,
+          status: params.MessageStatus,
+          errorCode: params.ErrorCode || undefined,
+        });
+        return { status: 204, contentType: 'text/plain', body: '' };
+      },
+    }),
+  );
+
   return router;
 }
