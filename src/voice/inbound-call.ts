@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Business } from '../config/business-schema.js';
 import { customerPhoneNumber, upsertCustomer } from '../storage/customers.js';
-import { greetingTwiml } from './twiml.js';
+import { greetingTwiml, streamTwiml } from './twiml.js';
 
 export interface InboundCall {
   callSid: string;
@@ -12,6 +12,13 @@ export interface InboundCall {
 }
 
 export const GATHER_ACTION_PATH = '/twilio/voice/gather';
+export const STREAM_ENDED_PATH = '/twilio/voice/stream-ended';
+
+/** Media-stream mode for this call: where Twilio connects, and the token its `start` must carry. */
+export interface StreamAnswer {
+  streamUrl: string;
+  token: string;
+}
 
 /** The gather route for turn `n`; the number makes each turn its own idempotent event. */
 export function gatherActionPath(turn: number): string {
@@ -28,17 +35,19 @@ export function businessVocabulary(business: Business): string[] {
 }
 
 /**
- * A call has reached a business: remember the caller, record the call, and greet them.
+ * A call has reached a business: remember the caller, record the call, and greet them — over
+ * our media stream when `stream` is given, otherwise in Twilio's `<Gather>` speech mode.
  * Runs inside the webhook's ledger transaction, so a retried webhook never records twice.
  */
-export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall): Promise<string> {
+export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall, stream?: StreamAnswer): Promise<string> {
   const customerId = await upsertCustomer(manager, business.id, { phone: customerPhoneNumber(call.from) });
   await manager.query(
-    `INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'gather')
+    `INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode, stream_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (call_sid) DO NOTHING`,
-    [call.callSid, business.id, customerId ?? null, call.from, call.to, call.direction, call.callStatus],
+    [call.callSid, business.id, customerId ?? null, call.from, call.to, call.direction, call.callStatus, stream ? 'stream' : 'gather', stream?.token ?? null],
   );
+  if (stream) return streamTwiml(stream.streamUrl, stream.token, STREAM_ENDED_PATH);
   return greetingTwiml(
     {
       locale: business.locale,

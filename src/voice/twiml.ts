@@ -64,9 +64,21 @@ export function promptTwiml(business: SpokenBusiness, text: string, gatherAction
 /** A last sentence, then the call is handed to a person (`<Dial>`) or ended. */
 export function closingTwiml(business: Pick<SpokenBusiness, 'locale'>, text: string, dialNumber?: string): string {
   const response = new twilio.twiml.VoiceResponse();
-  response.say(sayAttributes(business.locale), text);
+  if (text) response.say(sayAttributes(business.locale), text);
   if (dialNumber) response.dial(dialNumber);
   else response.hangup();
+  return response.toString();
+}
+
+/**
+ * Media-stream mode: Twilio opens our websocket, passing the per-call token as a `<Parameter>`
+ * (never in the URL). When the stream ends, Twilio runs the next verb: a redirect to the route
+ * that reads how the call ended (hung up, handed over, or dropped: carry on in `<Gather>` mode).
+ */
+export function streamTwiml(streamUrl: string, callToken: string, streamEndedPath: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.connect().stream({ url: streamUrl }).parameter({ name: 'callToken', value: callToken });
+  response.redirect({ method: 'POST' }, streamEndedPath);
   return response.toString();
 }
 

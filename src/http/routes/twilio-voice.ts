@@ -2,9 +2,12 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BusinessDirectory } from '../../config/business-directory.js';
+import type { Business } from '../../config/business-schema.js';
 import { CALL_STATUSES, applyCallStatus } from '../../voice/call-status.js';
 import { prepareGatherTurn, recordGatherTurn, type GatherDependencies, type PreparedGatherTurn } from '../../voice/gather-turn.js';
 import { answerInboundCall } from '../../voice/inbound-call.js';
+import { answerStreamEnded } from '../../voice/stream-ended.js';
+import type { AnswerMode } from '../../voice/stream/stream-calls.js';
 import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
@@ -32,11 +35,22 @@ const gatherParams = z.looseObject({
   Digits: z.string().regex(/^[0-9*#]*$/, 'expected keypad digits').optional(),
 });
 type GatherParams = z.infer<typeof gatherParams>;
+type VoiceParams = z.infer<typeof voiceParams>;
+
+const streamEndedParams = z.looseObject({ CallSid: callSid, To: z.string().default('') });
+
+/** Media-stream mode; absent, every call is answered in `<Gather>` mode. */
+export interface VoiceStreams {
+  /** The `wss://…/media-streams` URL Twilio connects to (and signs). */
+  streamUrl: string;
+  answerMode(callSid: string, business: Business): Promise<AnswerMode>;
+}
 
 export interface VoiceRouteDependencies {
   webhook: TwilioWebhookContext;
   businesses: BusinessDirectory;
   gather: GatherDependencies;
+  streams?: VoiceStreams | undefined;
   logger: Logger;
   onCallEnded(outcome: string): void;
 }
@@ -56,11 +70,16 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
 
   router.post(
     '/twilio/voice',
-    ...twilioWebhook(deps.webhook, {
+    ...twilioWebhook<VoiceParams, AnswerMode | undefined>(deps.webhook, {
       route: '/twilio/voice',
       params: voiceParams,
       eventId: (params) => `voice:${params.CallSid}`,
-      async handle(params, { manager }) {
+      // Choosing the mode may open the call's transcription: not inside the ledger's transaction.
+      async prepare(params) {
+        const business = deps.businesses.findByPhoneNumber(params.To);
+        return business && deps.streams ? deps.streams.answerMode(params.CallSid, business) : undefined;
+      },
+      async handle(params, { manager }, mode) {
         const business = deps.businesses.findByPhoneNumber(params.To);
         if (!business) {
           deps.logger.warn({ callSid: params.CallSid, to: params.To }, 'call to a number that routes to no business');
@@ -72,7 +91,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
           to: params.To,
           callStatus: params.CallStatus,
           direction: params.Direction,
-        });
+        }, mode?.mode === 'stream' && deps.streams ? { streamUrl: deps.streams.streamUrl, token: mode.token } : undefined);
         return twiml(body);
       },
       fallback: (params) => callerFallback(deps, params.To),
@@ -88,6 +107,20 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
       prepare: (params) =>
         prepareGatherTurn(deps.gather, { callSid: params.CallSid, speech: params.SpeechResult, digits: params.Digits }),
       handle: async (_params, { manager }, turn) => twiml(await recordGatherTurn(manager, turn)),
+      fallback: (params) => callerFallback(deps, params.To),
+    }),
+  );
+
+  router.post(
+    '/twilio/voice/stream-ended',
+    ...twilioWebhook(deps.webhook, {
+      route: '/twilio/voice/stream-ended',
+      params: streamEndedParams,
+      eventId: (params) => `stream-ended:${params.CallSid}`,
+      async handle(params, { manager }) {
+        const body = await answerStreamEnded(manager, deps.businesses, params.CallSid);
+        return body ? twiml(body) : callerFallback(deps, params.To);
+      },
       fallback: (params) => callerFallback(deps, params.To),
     }),
   );

@@ -1,0 +1,129 @@
+import type { MediaStreamSession } from '../../../media-streams/index.js';
+import type { PhraseCache, PhraseScope } from '../../speech/index.js';
+import { isBackchannel } from './call-phrases.js';
+import { SpokenReply } from './reply-playout.js';
+
+/** How a reply's speech ended. `interrupted`: the caller took the turn (real words). */
+export type SpeechEnd =
+  | { kind: 'played' }
+  | { kind: 'interrupted'; heardText: string }
+  | { kind: 'failed'; heardText: string; error: unknown }
+  | { kind: 'stopped' };
+
+export interface AgentSpeechOptions {
+  media: MediaStreamSession;
+  phrases: PhraseCache;
+  scope: PhraseScope;
+  text: string;
+  /** The turn's signal: aborting it stops synthesis and playout. */
+  signal: AbortSignal;
+  /** False for what must be heard whole (a booking confirmation, a goodbye). */
+  interruptible: boolean;
+  /** How long a barge-in may go without words before we resume, in ms. Default 1000. */
+  falseInterruptionMs?: number;
+  onEnd: (end: SpeechEnd) => void;
+  /** The caller spoke over us and we cleared; `speakingMs`: how long they had spoken by then. */
+  onBargeIn?: () => void;
+  onFalseInterruption?: () => void;
+}
+
+/**
+ * Speaking one reply with barge-in (DESIGN §1). When the caller starts to speak we `clear` at
+ * once (the ~200 ms budget leaves no time to wait for words) and then listen: real words make
+ * it a barge-in and the reply is abandoned; a backchannel ("ok", "mm-hmm") or nothing within
+ * `falseInterruptionMs` makes it a false interruption, and the reply resumes where the caller
+ * stopped hearing it.
+ */
+export class AgentSpeech {
+  readonly reply: SpokenReply;
+  readonly #options: AgentSpeechOptions;
+  readonly #playbackSignal: AbortController;
+  #interruption: NodeJS.Timeout | undefined;
+  #ended = false;
+  /** performance.now() when the first part started playing. */
+  startedAt = performance.now();
+
+  constructor(options: AgentSpeechOptions) {
+    this.#options = options;
+    this.#playbackSignal = new AbortController();
+    options.signal.addEventListener('abort', () => this.#playbackSignal.abort(options.signal.reason), { once: true });
+    this.reply = new SpokenReply(options.phrases, options.scope, options.text, this.#playbackSignal.signal);
+  }
+
+  get interrupted(): boolean {
+    return this.#interruption !== undefined;
+  }
+
+  start(): void {
+    this.#playPart();
+  }
+
+  /** The caller began to speak. True when we cleared our audio for them. */
+  onSpeechStarted(): boolean {
+    if (this.#ended || this.#interruption || !this.#options.interruptible) return false;
+    this.#options.media.clear();
+    this.#options.onBargeIn?.();
+    this.#interruption = setTimeout(() => this.#resume(), this.#options.falseInterruptionMs ?? 1000);
+    return true;
+  }
+
+  /**
+   * Words heard while we speak: a backchannel (ignored; after a barge-in it resumes the reply),
+   * a barge-in (real words: the reply is abandoned), or words we keep speaking over (the reply
+   * may not be interrupted; the session queues them).
+   */
+  onWords(text: string, final: boolean): 'backchannel' | 'barge-in' | 'held' {
+    if (this.#ended || !text.trim()) return 'held';
+    if (isBackchannel(text)) {
+      if (final && this.#interruption) this.#resume();
+      return 'backchannel';
+    }
+    if (!this.#interruption && !this.#options.interruptible) return 'held';
+    if (!this.#interruption) this.#options.media.clear();
+    this.#stopInterruptionTimer();
+    this.#finish({ kind: 'interrupted', heardText: this.reply.heardText() });
+    this.#playbackSignal.abort(new Error('barge-in'));
+    return 'barge-in';
+  }
+
+  /** The call is ending under us: stop quietly. */
+  stop(): void {
+    this.#stopInterruptionTimer();
+    this.#playbackSignal.abort(new Error('stopped'));
+    this.#finish({ kind: 'stopped' });
+  }
+
+  #playPart(): void {
+    const signal = this.#playbackSignal.signal;
+    this.reply
+      .play(this.#options.media, signal)
+      .then((result) => {
+        if (this.#ended) return;
+        if (result.outcome === 'played' && this.reply.audio.failure === undefined) this.#finish({ kind: 'played' });
+        else if (result.outcome === 'played' || result.outcome === 'failed') {
+          this.#finish({ kind: 'failed', heardText: this.reply.heardText(), error: this.reply.audio.failure ?? new Error('playback failed') });
+        } else if (result.outcome === 'closed') this.#finish({ kind: 'stopped' });
+        // 'cleared': a barge-in is being judged; 'aborted': the turn was abandoned.
+      })
+      .catch((error: unknown) => this.#finish({ kind: 'failed', heardText: this.reply.heardText(), error }));
+  }
+
+  #resume(): void {
+    this.#stopInterruptionTimer();
+    if (this.#ended) return;
+    this.#options.onFalseInterruption?.();
+    this.#playPart();
+  }
+
+  #stopInterruptionTimer(): void {
+    clearTimeout(this.#interruption);
+    this.#interruption = undefined;
+  }
+
+  #finish(end: SpeechEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stopInterruptionTimer();
+    this.#options.onEnd(end);
+  }
+}

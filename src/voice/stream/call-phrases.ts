@@ -1,0 +1,32 @@
+import type { Business } from '../../config/business-schema.js';
+
+/**
+ * The fixed things a call says, prepared once per business in the phrase cache so they start
+ * with no TTS round trip (the greeting, fillers, goodbyes, the apology when the TTS fails).
+ */
+export function callPhrases(business: Business): Record<string, string> {
+  return {
+    opening: business.recordingNotice ? `${business.recordingNotice} ${business.greeting}` : business.greeting,
+    filler: 'One moment, let me check.',
+    silenceGoodbye: `I haven't heard anything, so I'll let you go. Thanks for calling ${business.name}. Goodbye!`,
+    timeUp: `I'm sorry, we've run out of time on this call. Thanks for calling ${business.name}. Goodbye!`,
+    apology: "Sorry, I'm having trouble on my end. Let me put you through to the team.",
+  };
+}
+
+export function silenceReprompt(lastPrompt: string | undefined): string {
+  return `Sorry, I didn't hear anything. ${lastPrompt ?? 'How can I help you?'}`;
+}
+
+/** Words people say while listening, which do not take the turn. */
+const BACKCHANNELS = new Set([
+  'ok', 'okay', 'k', 'mm', 'mhm', 'mmhmm', 'mm-hmm', 'hmm', 'uh-huh', 'uhhuh', 'yeah', 'yep', 'right', 'sure', 'alright', 'aha', 'ah', 'oh', 'i see', 'got it', 'cool',
+]);
+
+/** True when every word of `text` is a backchannel ("ok", "mm-hmm", "yeah, right"). */
+export function isBackchannel(text: string): boolean {
+  const cleaned = text.toLowerCase().replace(/[^\p{L}\s'-]/gu, ' ').trim();
+  if (!cleaned) return false;
+  if (BACKCHANNELS.has(cleaned)) return true;
+  return cleaned.split(/\s+/).every((word) => BACKCHANNELS.has(word));
+}

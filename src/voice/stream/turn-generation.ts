@@ -1,0 +1,54 @@
+import type { ConversationDependencies } from '../../dialog/conversation-dependencies.js';
+import { respond, type DialogReply } from '../../dialog/policy/dialog-engine.js';
+import type { DialogState } from '../../dialog/policy/dialog-state.js';
+import { customerPhoneNumber } from '../../storage/customers.js';
+import type { StreamCallRecord } from './call-record.js';
+
+export interface GeneratedTurn {
+  state: DialogState;
+  reply: DialogReply;
+  /** The dialog turn (understanding and any calendar action), in ms. */
+  understandingMs: number;
+}
+
+export interface TurnGenerationOptions {
+  signal: AbortSignal;
+  /** Called once if the turn takes longer than `slowAfterMs` (time for a filler). */
+  onSlow: () => void;
+  /** Default 700 ms (DESIGN §1: no dead air). */
+  slowAfterMs?: number;
+}
+
+/**
+ * One dialog turn for a spoken utterance: the same `respond` the texts and `<Gather>` calls
+ * use. The dialog takes no signal (a booking, once started, finishes and is stored); an abort
+ * here stops waiting for it and means the reply will not be spoken.
+ */
+export async function generateTurn(
+  deps: ConversationDependencies,
+  call: StreamCallRecord,
+  utterance: string,
+  options: TurnGenerationOptions,
+): Promise<GeneratedTurn> {
+  const startedAt = performance.now();
+  const slow = setTimeout(() => {
+    if (!options.signal.aborted) options.onSlow();
+  }, options.slowAfterMs ?? 700);
+  try {
+    const turn = await respond({ ...deps.dialog, business: call.business }, call.dialog, {
+      utterance,
+      channel: 'voice',
+      customerPhone: customerPhoneNumber(call.fromNumber),
+      now: deps.now(),
+    });
+    return { ...turn, understandingMs: Math.round(performance.now() - startedAt) };
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+/** The call outcome a reply records. */
+export function outcomeOf(reply: DialogReply): string | undefined {
+  if (reply.end === 'transfer') return 'transferred';
+  return reply.done;
+}
