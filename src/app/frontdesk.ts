@@ -17,7 +17,8 @@ import { startEventLoopLagSampler } from '../observability/event-loop-lag.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { LateTextReplies } from '../channels/late-text-replies.js';
 import { createTeamInbox } from '../channels/team-inbox.js';
-import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
+import type { TextChannelDependencies } from '../channels/inbound-text.js';
+import { createTextRateLimit, type TextRateLimitOptions } from '../channels/text-rate-limit.js';
 import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
 import { createSenders } from './senders.js';
@@ -76,6 +77,8 @@ function listen(server: Server, port: number): Promise<number> {
 export interface StartOptions {
   /** The clock every conversation and booking reads; the chat simulator and tests pin it. */
   now?: () => Date;
+  /** Per-number text limits; tests give each app its own Redis key prefix. */
+  textRateLimit?: TextRateLimitOptions;
 }
 
 export async function startFrontdesk(env: Env, role: Role, logger: Logger, options: StartOptions = {}): Promise<RunningFrontdesk> {
@@ -110,7 +113,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
     if (token.source === 'local') {
       logger.info({ path: token.path }, 'no TWILIO_AUTH_TOKEN: webhooks are verified with a local development token');
     }
-    const conversations: ConversationDependencies = {
+    const conversations: TextChannelDependencies = {
       dataSource,
       businesses: directory,
       dialog: {
@@ -120,6 +123,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       },
       now,
       logger,
+      textRateLimit: createTextRateLimit(redis, options.textRateLimit),
     };
     const lateTextReplies = new LateTextReplies(conversations);
     server.on(

@@ -10,6 +10,7 @@ import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
 import { writeOutbox } from '../storage/outbox.js';
 import { recordTextMessage } from './text-messages.js';
+import type { TextRateLimit } from './text-rate-limit.js';
 import { TextReplies } from './text-replies.js';
 
 /** A conversation silent this long starts over: its offers and half-given details are stale. */
@@ -21,7 +22,12 @@ const CONVERSATION_IDLE_RESET_MS = 7 * 86_400_000;
  */
 export const INLINE_REPLY_BUDGET_MS = 2000;
 
-export type TextChannelDependencies = ConversationDependencies;
+export interface TextChannelDependencies extends ConversationDependencies {
+  /** Per-number flood control; without it every text is answered. */
+  textRateLimit?: TextRateLimit;
+  /** How long a reply may take to go back inline before it is sent through the outbox instead. */
+  inlineReplyBudgetMs?: number;
+}
 
 export interface InboundText {
   messageSid: string;
@@ -72,6 +78,9 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
   if (keyword?.keyword === 'help') return { ...turn, reply: replies.help() };
   // Carriers refuse texts to a number that opted out; the message is kept, nothing is sent.
   if (conversation.optedOut) return turn;
+  const allowance = deps.textRateLimit ? await deps.textRateLimit.allowance(business.id, phone) : 'answer';
+  if (allowance === 'ask-to-wait') return { ...turn, reply: replies.slowDown() };
+  if (allowance === 'keep-quiet') return turn;
   if (!inbound.body.trim()) return { ...turn, reply: inbound.mediaCount > 0 ? replies.mediaOnly() : replies.empty() };
 
   const previous = isStale(conversation, at) ? newDialogState() : restoreDialogState(conversation.state);

@@ -24,6 +24,10 @@ export class TextReplies {
     return `${this.business.name}: text us to book, move or cancel an appointment${this.callUs}. Reply STOP to unsubscribe.`;
   }
 
+  slowDown(): string {
+    return "You're sending messages faster than I can answer. Please wait a minute, then send your question again.";
+  }
+
   mediaOnly(): string {
     return "Thanks! I can only read text messages, so please type what you'd like. I can book, move or cancel an appointment.";
   }

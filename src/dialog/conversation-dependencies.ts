@@ -15,6 +15,4 @@ export interface ConversationDependencies {
   /** The current instant; the chat simulator and tests pin it. */
   now(): Date;
   logger: Logger;
-  /** Texts: how long a reply may take to go back inline before it is sent through the outbox instead. */
-  inlineReplyBudgetMs?: number;
 }

@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { BusinessDirectory } from '../config/business-directory.js';
 import type { LateTextReplies } from '../channels/late-text-replies.js';
-import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
+import type { TextChannelDependencies } from '../channels/inbound-text.js';
 import type { VendorStatus } from '../config/vendors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
@@ -21,7 +21,7 @@ export interface HttpDependencies {
   metrics: Metrics;
   metricsToken?: string | undefined;
   /** Carries text threads and speech-mode calls turn by turn through the dialog. */
-  conversations: ConversationDependencies;
+  conversations: TextChannelDependencies;
   /** Text replies that missed the inline budget; the composition root drains them at shutdown. */
   lateTextReplies: LateTextReplies;
   healthChecks: HealthCheck[];

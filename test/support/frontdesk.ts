@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,9 @@ export async function startTestFrontdesk(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const running = await startFrontdesk(env, role, createLogger({ level: env.LOG_LEVEL }), options);
+  // Each app counts texts under its own Redis prefix, so reruns within a minute start afresh.
+  const textRateLimit = { keyPrefix: `frontdesk-test:${randomBytes(6).toString('hex')}:text-rate` };
+  const running = await startFrontdesk(env, role, createLogger({ level: env.LOG_LEVEL }), { textRateLimit, ...options });
   return {
     running,
     url: running.url!,

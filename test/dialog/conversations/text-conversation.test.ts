@@ -144,4 +144,20 @@ describe('text conversations through the signed SMS webhook (salon, rules only)'
     });
     assert.equal(response.status, 403);
   });
+
+  it('answers a flood from one number once with "please wait", then keeps quiet, but still honours STOP', async () => {
+    // A number no other run uses: the limit is counted in Redis for a minute.
+    const flooder = `+1646${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const texts = textThread(app, { from: flooder, to: salonSms });
+    const replies = await texts.say(...Array.from({ length: 12 }, (_, i) => `what time do you open ${i}`));
+    assert.ok(replies.slice(0, 10).every((reply) => reply !== ''), 'the first ten are answered');
+    assert.match(replies[10]!, /^You're sending messages faster than I can answer\./);
+    assert.equal(replies[11], '', 'then quiet: no bill for a flood');
+    assert.match((await texts.send('STOP')).reply, /unsubscribed/);
+    const [row] = await app.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM messages m JOIN customers c ON c.id = m.customer_id WHERE c.phone = $1 AND m.direction = 'inbound'`,
+      [flooder],
+    );
+    assert.equal(row.n, 13, 'every message is kept');
+  });
 });
