@@ -1,7 +1,8 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { BookingAppointmentTimes1764100000000 } from './1764100000000-booking-appointment-times.js';
 import { DialogState1764200000000 } from './1764200000000-dialog-state.js';
+import { OutboxRelay1764300000000 } from './1764300000000-outbox-relay.js';
 import { CallStreamToken1764400000000 } from './1764400000000-call-stream-token.js';
 
 /** Every migration in order. Listed as classes (not a glob) so source and compiled runs agree. */
-export const migrations = [InitialSchema1764000000000, BookingAppointmentTimes1764100000000, DialogState1764200000000, CallStreamToken1764400000000];
+export const migrations = [InitialSchema1764000000000, BookingAppointmentTimes1764100000000, DialogState1764200000000, OutboxRelay1764300000000, CallStreamToken1764400000000];
