@@ -102,7 +102,7 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
 }
 
 /** What the caller hears: the agent's frames as they arrive. */
-class AgentEar {
+export class AgentEar {
   constructor(
     private readonly client: TwilioMediaClient,
     private readonly openedAt: number,

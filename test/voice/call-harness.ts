@@ -1,0 +1,116 @@
+import type { CallTuning } from '../../src/voice/stream/call-session.js';
+import { AgentEar } from '../../src/tools/call-simulator.js';
+import { CallerMicrophone } from '../../src/tools/caller-microphone.js';
+import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
+import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
+import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
+import { TwilioMediaClient } from '../fakes/twilio-media.js';
+import { syntheticSpeech } from '../speech/synthetic-speech.js';
+import { exampleBusinesses } from '../support/businesses.js';
+import { sid, signedPost, startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
+
+/** Test timings: the real ones (7 s of silence, …) would make each test take half a minute. */
+export const TEST_TUNING: CallTuning = { silenceRepromptMs: 600, falseInterruptionMs: 600, fillerAfterMs: 700, interDigitMs: 500 };
+
+/** Caller audio fed this many times faster than real time (the fakes and the VAD count frames, not wall time). */
+export const SPEED = 3;
+
+export interface VoiceRig {
+  app: TestFrontdesk;
+  deepgram: FakeDeepgram;
+  elevenlabs: FakeElevenLabs;
+  twilio: FakeTwilioRest;
+  close(): Promise<void>;
+}
+
+/** Frontdesk in stream mode against fake Deepgram, ElevenLabs and Twilio REST. */
+export async function startVoiceRig(options: { tuning?: CallTuning; now?: Date } = {}): Promise<VoiceRig> {
+  const deepgram = await startFakeDeepgram();
+  const elevenlabs = await startFakeElevenLabs();
+  elevenlabs.msPerCharacter = 8;
+  const twilio = await startFakeTwilioRest();
+  const app = await startTestFrontdesk(
+    {
+      DEEPGRAM_API_KEY: 'test-key',
+      DEEPGRAM_URL: deepgram.url,
+      ELEVENLABS_API_KEY: 'test-key',
+      ELEVENLABS_BASE_URL: elevenlabs.url,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_API_URL: twilio.url,
+    },
+    'web',
+    { ...(options.now ? { now: () => options.now! } : {}), voice: { call: options.tuning ?? TEST_TUNING } },
+  );
+  return {
+    app,
+    deepgram,
+    elevenlabs,
+    twilio,
+    async close() {
+      elevenlabs.release();
+      await app.close();
+      await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
+    },
+  };
+}
+
+/** Half a second of voiced buzz with silence around it: an utterance the fakes hear as one. */
+export function utterance(speechMs = 600): Buffer {
+  return syntheticSpeech([{ silenceMs: 100 }, { speechMs }, { silenceMs: 100 }]);
+}
+
+/** One call from the caller's side, driven step by step. */
+export class TestCall {
+  readonly callSid = sid('CA');
+  client!: TwilioMediaClient;
+  ear!: AgentEar;
+  microphone!: CallerMicrophone;
+  /** performance.now() after which the agent's next words are awaited. */
+  mark = 0;
+
+  constructor(private readonly rig: VoiceRig, private readonly from = '+15551230001') {}
+
+  async answer(): Promise<string> {
+    const { salon } = exampleBusinesses();
+    this.rig.twilio.addCall(this.callSid);
+    const response = await signedPost(this.rig.app, '/twilio/voice', { CallSid: this.callSid, From: this.from, To: salon.phoneNumbers[0]!, CallStatus: 'ringing', Direction: 'inbound' });
+    return response.text();
+  }
+
+  async connect(twiml: string): Promise<void> {
+    const stream = /<Stream url="([^"]+)"/.exec(twiml)?.[1];
+    const token = /<Parameter name="callToken" value="([^"]+)"/.exec(twiml)?.[1];
+    if (!stream || !token) throw new Error(`not a stream answer: ${twiml}`);
+    this.client = await TwilioMediaClient.connect({
+      url: `${this.rig.app.url.replace(/^http/, 'ws')}/media-streams`,
+      signedUrl: stream,
+      authToken: this.rig.app.authToken,
+      callSid: this.callSid,
+    });
+    this.mark = performance.now();
+    this.ear = new AgentEar(this.client, this.mark);
+    this.microphone = new CallerMicrophone((frame) => this.client.open && this.client.sendAudio(frame), { speed: SPEED });
+    this.client.start({ callToken: token });
+    this.microphone.start();
+  }
+
+  /** Waits for the agent to say something and finish. */
+  async agentDone(): Promise<void> {
+    await this.ear.waitUntilDone(this.mark, 400, 10_000);
+  }
+
+  async say(audio = utterance()): Promise<void> {
+    const spoken = await this.microphone.say(audio);
+    this.mark = spoken.lastSpeechAt;
+  }
+
+  async hangUp(): Promise<void> {
+    this.microphone.stop();
+    if (this.client.open) {
+      this.client.sendStop();
+      this.client.close();
+    }
+    await this.client.closed;
+  }
+}
