@@ -48,10 +48,19 @@ export function createSmtpMailSender(options: SmtpMailSenderOptions): MailSender
   };
 }
 
-/** 5xx on the recipient is permanent (RFC 5321 §4.2.1); a permanent answer to anything else is a request we got wrong. */
+/**
+ * An SMTP answer means the server did not take the message (RFC 5321 §4.2.1): 4xx is "try again
+ * later", 5xx on the recipient is permanent, and 5xx to anything else is a request we got wrong.
+ * No answer at all (a dropped connection) leaves the outcome unknown and passes through.
+ */
 function classifySmtpError(error: unknown): unknown {
   const smtp = error as { responseCode?: number; command?: string; code?: string };
-  if (typeof smtp.responseCode !== 'number' || smtp.responseCode < 500) return error;
+  if (typeof smtp.responseCode !== 'number' || smtp.responseCode < 400) return error;
+  if (smtp.responseCode < 500) {
+    return new MessageRejectedError(`SMTP deferred the message: ${smtp.responseCode}`, String(smtp.responseCode), true, {
+      cause: error,
+    });
+  }
   if (smtp.command === 'RCPT TO' || smtp.code === 'EENVELOPE') {
     return new InvalidRecipientError(`SMTP ${smtp.responseCode}`, String(smtp.responseCode), { cause: error });
   }
