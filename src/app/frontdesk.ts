@@ -23,6 +23,9 @@ import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
 import { createSenders } from './senders.js';
 import { createUnderstanding } from './understanding.js';
+import { startMediaStreamCalls } from '../voice/stream/media-stream-calls.js';
+import type { CallTuning } from '../voice/stream/call-session.js';
+import type { SpeechTuning } from '../speech/index.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { syncBusinesses } from '../storage/business-sync.js';
 import { createDataSource } from '../storage/data-source.js';
@@ -79,6 +82,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Per-number text limits; tests give each app its own Redis key prefix. */
   textRateLimit?: TextRateLimitOptions;
+  /** Media-stream call timings (silence, fillers, endpointing) and speech vendor policies; tests shorten them. */
+  voice?: { call?: CallTuning; speech?: SpeechTuning };
 }
 
 export async function startFrontdesk(env: Env, role: Role, logger: Logger, options: StartOptions = {}): Promise<RunningFrontdesk> {
@@ -126,6 +131,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       textRateLimit: createTextRateLimit(redis, options.textRateLimit),
     };
     const lateTextReplies = new LateTextReplies(conversations);
+    const mediaCalls = startMediaStreamCalls({ env, server, publicUrl, authToken: token.token, conversations, metrics, logger, ...options.voice });
     server.on(
       'request',
       createHttpApp({
@@ -133,6 +139,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
         twilioAuthToken: token.token,
         businesses: directory,
         conversations,
+        voiceStreams: mediaCalls.streams,
         lateTextReplies,
         ledger: new IdempotencyLedger(dataSource),
         metrics,
@@ -161,7 +168,9 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
     );
     logger.info({ port, publicUrl }, 'web listening');
     stops.push(async () => {
-      // Stop accepting, let requests in flight finish, drop idle keep-alive sockets.
+      // Calls first (their streams close, their turns are stored); then stop accepting, let
+      // requests in flight finish, drop idle keep-alive sockets.
+      await mediaCalls.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -11,7 +11,7 @@ import { adminRoutes, type AdminDependencies } from './routes/admin.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { twilioTextRoutes } from './routes/twilio-text.js';
-import { twilioVoiceRoutes } from './routes/twilio-voice.js';
+import { twilioVoiceRoutes, type VoiceStreams } from './routes/twilio-voice.js';
 
 export interface HttpDependencies {
   publicUrl: string;
@@ -28,6 +28,8 @@ export interface HttpDependencies {
   vendors: readonly VendorStatus[];
   healthDetails?: () => Record<string, unknown>;
   logger: Logger;
+  /** Media-stream calls; without them every call is answered in `<Gather>` mode. */
+  voiceStreams?: VoiceStreams;
   /** Request logging middleware (pino-http); omitted in tests that do not need it. */
   requestLogger?: RequestHandler;
   /** The owner's pages at /admin (src/admin); without a password they say how to enable them. */
@@ -57,6 +59,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
       webhook,
       businesses: deps.businesses,
       gather: deps.conversations,
+      streams: deps.voiceStreams,
       logger: deps.logger,
       onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
     }),
