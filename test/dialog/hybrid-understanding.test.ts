@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import { createVendorPolicy } from '../../src/resilience/vendor-policy.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { exampleBusinesses } from '../support/businesses.js';
+import { modelAnswer as answer } from '../support/model-answer.js';
 
 const { salon } = exampleBusinesses();
 const context: UnderstandingContext = { now: new Date('2026-03-02T15:00:00Z'), timeZone: salon.timeZone, business: salon };
@@ -15,23 +16,9 @@ const SURE = 'I would like a haircut tomorrow at 3 pm';
 const UNSURE = 'well my cousin said that thing you do with the colours was nice';
 const serviceId = salon.services[0]!.id;
 
+/** What the fake model says unless a test says otherwise: a booking of the first service. */
 function modelAnswer(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    acts: ['inform_intent'],
-    intent: 'book',
-    date: null,
-    time: null,
-    time_of_day: null,
-    service: serviceId,
-    staff: null,
-    name: null,
-    phone: null,
-    email: null,
-    faq_topic: null,
-    requested: [],
-    confidence: 0.8,
-    ...overrides,
-  });
+  return answer({ acts: ['inform_intent'], intent: 'book', service: serviceId, confidence: 0.8, ...overrides });
 }
 
 describe('understanding with an LLM behind the rules (fake OpenAI, real SDK)', () => {

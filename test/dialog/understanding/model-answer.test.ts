@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
 import { InvalidModelAnswer, validateModelAnswer } from '../../../src/dialog/understanding/llm-answer.js';
 import { exampleBusinesses } from '../../support/businesses.js';
+import { modelAnswer } from '../../support/model-answer.js';
 
 const { salon } = exampleBusinesses();
 
-function answer(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    acts: ['select'],
-    intent: 'book',
-    date: null,
-    time: null,
-    time_of_day: null,
-    service: null,
-    staff: null,
-    name: null,
-    phone: null,
-    email: null,
-    faq_topic: null,
-    requested: [],
-    choice: null,
-    shift: null,
-    confidence: 0.9,
-    ...overrides,
-  });
-}
+const answer = (overrides: Record<string, unknown> = {}) => modelAnswer({ acts: ['select'], intent: 'book', confidence: 0.9, ...overrides });
 
 describe("the model's answer, checked like untrusted input", () => {
   it('keeps a pick among the offered options and a wish for earlier or later times', () => {
