@@ -103,6 +103,8 @@ export async function composeReminder(deps: BookingNoticeDependencies, outboxId:
     const start = typeof row.payload.start === 'string' ? new Date(row.payload.start) : undefined;
     if (!context || context.booking.status !== 'confirmed') return skip('booking cancelled');
     if (start?.getTime() !== context.booking.start.getTime()) return skip('booking moved');
+    // Held back past the appointment (Redis was down for hours): a late reminder only confuses.
+    if (start.getTime() <= deps.now().getTime()) return skip('appointment already started');
     if (context.customer.optedOutAt) return skip('customer opted out');
     const text = routeText(context.business, context.booking.channel, context.customer, 'reminder', context.facts, deps.now());
     if (!text) return skip('customer has no phone number');

@@ -64,10 +64,7 @@ export async function startJobRuntime(deps: JobRuntimeDependencies): Promise<Job
   const prefix = deps.prefix ?? 'frontdesk';
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const queues = openQueues({ connection, prefix });
-  for (const queue of queues.values()) {
-    // Without a listener an emitted 'error' would throw; the relay logs the failures that matter.
-    queue.on('error', () => undefined);
-  }
+  for (const queue of queues.values()) logQueueErrors(queue, deps.logger);
   const now = deps.now ?? (() => new Date());
   const handlers = createHandlers(deps, queues, leaseMs, now);
 
@@ -154,4 +151,16 @@ function createHandlers(
     },
     'call-summary': (id) => composeCallSummary(deps.dataSource, id),
   };
+}
+
+/**
+ * A listener is required (an unheard 'error' event throws). Logged once: the relay already
+ * logs each outage and recovery, so this only says which queue saw it first.
+ */
+function logQueueErrors(queue: Queue, logger: Logger): void {
+  let logged = false;
+  queue.on('error', (error) => {
+    if (!logged) logger.warn({ queue: queue.name, err: error }, 'queue cannot reach Redis; producers fail fast and the relay retries');
+    logged = true;
+  });
 }

@@ -1,7 +1,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../observability/logger.js';
-import { jobIdFor, queueForKind, queueNames, type QueueName, type RelayedRow } from './queues.js';
+import { jobIdFor, queueForKind, queueNames, relayedKinds, type QueueName, type RelayedRow } from './queues.js';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -44,7 +44,7 @@ export class OutboxRelay {
   private readonly kinds: string[];
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.kinds = ['sms', 'whatsapp', 'email', 'calendar-sync', 'reminder', 'call-summary', 'confirmation'].filter((kind) => {
+    this.kinds = relayedKinds.filter((kind) => {
       const queue = queueForKind(kind);
       return queue !== undefined && options.queues.has(queue);
     });

@@ -18,6 +18,9 @@ const queueOfKind: Record<string, QueueName> = {
   confirmation: 'confirmations',
 };
 
+/** Outbox kinds some worker handles. */
+export const relayedKinds: readonly string[] = Object.keys(queueOfKind);
+
 /** The queue for an outbox row's kind; undefined for a kind no worker handles (the row is left alone). */
 export function queueForKind(kind: string): QueueName | undefined {
   return queueOfKind[kind];

@@ -50,11 +50,10 @@ export async function deliverText(
     count('skipped');
     throw new PermanentDeliveryError('recipient opted out; text not sent');
   }
-  const message = toMessage(payload, deps.statusCallbackUrl);
-  const sender = channel === 'sms' ? deps.senders.sms : deps.senders.whatsapp;
+  const sender = textSender(deps, channel, payload);
 
   if (row.takeover) {
-    const found = await sender.findSent(message as SmsMessage & WhatsAppMessage, row.createdAt);
+    const found = await sender.findSent(row.createdAt);
     if (found) {
       deps.logger.info({ outboxId, channel }, 'an earlier attempt of unknown outcome did send the text; not sending again');
       await recordSent(deps.dataSource, row, channel, payload, found, 'queued');
@@ -65,7 +64,7 @@ export async function deliverText(
 
   let result;
   try {
-    result = await sender.send(message as SmsMessage & WhatsAppMessage);
+    result = await sender.send();
   } catch (error) {
     await recordFailure(deps, row, payload, error, attempt);
     count('failed');
@@ -122,13 +121,20 @@ async function isOptedOut(dataSource: DataSource, businessId: string, phone: str
   return rows[0]?.opted_out === true;
 }
 
-function toMessage(payload: TextPayload, statusCallbackUrl: string | undefined): SmsMessage | WhatsAppMessage {
-  return {
+/** The row's text bound to its channel's sender, so the steps above need not know which channel it is. */
+function textSender(deps: TextDeliveryDependencies, channel: 'sms' | 'whatsapp', payload: TextPayload) {
+  const callback = deps.statusCallbackUrl ? { statusCallbackUrl: deps.statusCallbackUrl } : {};
+  if (channel === 'sms') {
+    const message: SmsMessage = { to: payload.to, from: payload.from, body: payload.body, ...callback };
+    return { send: () => deps.senders.sms.send(message), findSent: (since: Date) => deps.senders.sms.findSent(message, since) };
+  }
+  const message: WhatsAppMessage = {
     to: payload.to,
     from: payload.from,
     ...(payload.template ? { template: payload.template } : { body: payload.body }),
-    ...(statusCallbackUrl ? { statusCallbackUrl } : {}),
-  } as SmsMessage | WhatsAppMessage;
+    ...callback,
+  };
+  return { send: () => deps.senders.whatsapp.send(message), findSent: (since: Date) => deps.senders.whatsapp.findSent(message, since) };
 }
 
 async function recordSent(
