@@ -116,6 +116,28 @@ describe('media-stream calls', function () {
     assert.equal(turns[turns.indexOf(cut) + 1]?.text, 'actually make it friday', 'the barge-in became the next caller turn');
   });
 
+  it('lets a backchannel pass: the reply resumes and is stored whole', async () => {
+    rig.deepgram.script("hi I'd like a haircut tomorrow at three pm", 'mm-hmm');
+    const call = new TestCall(rig, '+15551230017');
+    await call.connect(await call.answer());
+    await call.agentDone();
+    await call.say();
+    const began = await call.ear.waitForSound(call.mark, 10_000);
+    assert.ok(began !== undefined, 'the agent started its reply');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await call.say(utterance(300));
+    await call.client.waitFor((outbound) => outbound.some((record) => record.event === 'clear'));
+    await call.agentDone();
+    await call.hangUp();
+
+    const turns = await until(() => turnsOf(rig, call.callSid), (rows) => rows.length >= 3);
+    assert.deepEqual(turns.map((turn) => turn.speaker), ['agent', 'caller', 'agent'], 'the backchannel is not a turn');
+    assert.equal(turns[2]!.interrupted, false);
+    assert.equal(turns[2]!.heard_text, turns[2]!.text);
+    const metrics = await (await fetch(`${rig.app.url}/metrics`)).text();
+    assert.match(metrics, /frontdesk_false_interruptions_total [1-9]/);
+  });
+
   it('puts the caller through to a person on 0 with a REST call update', async () => {
     const call = new TestCall(rig, '+15551230013');
     await call.connect(await call.answer());
@@ -142,6 +164,26 @@ describe('media-stream calls', function () {
     assert.match(turns[3]!.text, /Goodbye!$/);
     assert.equal(rig.twilio.calls.get(call.callSid)?.status, 'completed', 'hung up through the REST API');
     assert.equal((await callRow(rig, call.callSid)).outcome, 'hung_up');
+    const after = await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
+    assert.match(await after.text(), /<Response><Hangup\/><\/Response>/, 'the verbs after <Connect> end the call too');
+  });
+
+  it('carries on in <Gather> mode from the last question when the stream drops mid-call', async () => {
+    rig.deepgram.script("hi I'd like a haircut tomorrow at three pm");
+    const call = new TestCall(rig, '+15551230018');
+    await call.connect(await call.answer());
+    await call.agentDone();
+    await call.say();
+    await call.agentDone();
+    call.microphone.stop();
+    call.client.close();
+    await until(() => turnsOf(rig, call.callSid), (rows) => rows.length >= 3);
+    const response = await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
+    const twiml = await response.text();
+    assert.match(twiml, /<Gather [^>]*action="\/twilio\/voice\/gather\?turn=3"/);
+    assert.match(twiml, /Sorry about that\. So that's a .* Shall I book it\?/);
+    const gather = await signedPost(rig.app, '/twilio/voice/gather?turn=3', { CallSid: call.callSid, SpeechResult: 'yes' });
+    assert.match(await gather.text(), /booked/);
   });
 
   it('refuses an unsigned or wrongly signed websocket upgrade with 403', async () => {
