@@ -19,6 +19,8 @@ interface ChildConfig {
   prefix: string;
   twilio: { url: string; accountSid: string; authToken: string };
   smtpUrl: string;
+  /** Which parts of the runtime this process runs. */
+  run: { relay: boolean; workers: boolean };
 }
 
 const config = JSON.parse(process.argv[2]!) as ChildConfig;
@@ -42,5 +44,6 @@ await startJobRuntime({
   relayPollMs: 10,
   retry: { attempts: 20, backoffMs: 50 },
   lockDurationMs: 1000,
+  run: config.run,
 });
 process.stdout.write('ready\n');
