@@ -31,7 +31,9 @@ export type CallEvent =
   | { type: 'interruptionLapsed'; turnId: number }
   | { type: 'silence' }
   | { type: 'maxDuration' }
-  /** The stream ended (Twilio stop, disconnect), or transcription failed for good. */
-  | { type: 'hangup'; reason: 'stream-stopped' | 'transcription-failed' };
+  /** The transcription vendor dropped the stream mid-call. */
+  | { type: 'transcriptionFailed'; error: unknown }
+  /** The stream ended (Twilio stop, disconnect). */
+  | { type: 'hangup'; reason: 'stream-stopped' };
 
 export type CallEventType = CallEvent['type'];

@@ -10,7 +10,7 @@ export function callPhrases(business: Business): Record<string, string> {
     filler: 'One moment, let me check.',
     silenceGoodbye: `I haven't heard anything, so I'll let you go. Thanks for calling ${business.name}. Goodbye!`,
     timeUp: `I'm sorry, we've run out of time on this call. Thanks for calling ${business.name}. Goodbye!`,
-    apology: "Sorry, I'm having trouble on my end. Let me put you through to the team.",
+    apology: "Sorry, I'm having a little trouble on my end. One moment.",
   };
 }
 

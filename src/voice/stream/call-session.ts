@@ -7,11 +7,14 @@ import { AgentSpeech, type SpeechEnd } from './agent-speech.js';
 import type { CallControl } from './call-control.js';
 import type { CallEvent } from './call-events.js';
 import { callPhrases, silenceReprompt } from './call-phrases.js';
-import { recordStreamEnd, saveTurns, type StoredTurn, type StreamCallRecord } from './call-record.js';
+import { endCall, fallBackToGather, type CallEndingContext } from './call-ending.js';
+import { saveTurns, type StoredTurn, type StreamCallRecord } from './call-record.js';
 import type { ActiveTurn, CallPhase, CallTimers } from './call-state.js';
 import { DtmfEntry, type KeypadInput } from './dtmf-entry.js';
 import { Endpointer, type EndpointingOptions } from './endpointing.js';
 import { SpeechClock } from './speech-clock.js';
+import { listenToMedia, readTranscripts } from './call-inputs.js';
+import { observeCallerTimings, replyTimings } from './turn-timings.js';
 import { generateTurn, outcomeOf } from './turn-generation.js';
 
 export interface CallTuning {
@@ -57,7 +60,7 @@ export class CallSession {
   readonly #keypad: DtmfEntry;
   readonly #clock = new SpeechClock();
   readonly #timers: CallTimers = { silence: undefined, maxDuration: undefined };
-  readonly #unsubscribe: (() => void)[] = [];
+  #stopListening: () => void = () => undefined;
   #phase: CallPhase = { kind: 'listening' };
   #nextTurnId = 1;
   #reprompts = 0;
@@ -81,21 +84,8 @@ export class CallSession {
   /** Runs the call to its end; never rejects. */
   async run(): Promise<void> {
     this.#deps.metrics.callsActive.inc();
-    const media = this.#media;
-    this.#unsubscribe.push(
-      media.on('audio', (event) => {
-        this.#clock.onAudio(event.timestampMs);
-        this.#stt.send(event.mulaw);
-      }),
-      media.on('speechStarted', (event) => {
-        this.#clock.onSpeechStarted(event.atMs);
-        this.dispatch({ type: 'speechStarted', source: 'vad' });
-      }),
-      media.on('speechStopped', () => this.dispatch({ type: 'speechStopped' })),
-      media.on('dtmf', (event) => this.dispatch({ type: 'dtmf', digit: event.digit })),
-      media.on('stop', () => this.dispatch({ type: 'hangup', reason: 'stream-stopped' })),
-    );
-    const transcripts = this.#readTranscripts();
+    this.#stopListening = listenToMedia(this.#media, this.#stt, this.#clock, (event) => this.dispatch(event));
+    const transcripts = readTranscripts(this.#stt, (event) => this.dispatch(event));
     this.#timers.maxDuration = setTimeout(() => this.dispatch({ type: 'maxDuration' }), this.#tuning('maxCallMs', 15 * 60_000));
     this.#say(callPhrases(this.#call.business).opening!, {});
     await this.#done;
@@ -140,7 +130,7 @@ export class CallSession {
       case 'turnFailed':
         if (phase.kind !== 'thinking' || phase.turn.id !== event.turnId) return;
         this.#log.error({ err: event.error }, 'dialog turn failed on a media-stream call');
-        return this.#dropToFallback('apology');
+        return this.#dropToFallback();
       case 'speechDone':
       case 'interruptionLapsed':
         return;
@@ -149,6 +139,9 @@ export class CallSession {
       case 'maxDuration':
         this.#abortTurn();
         return this.#say(this.#phrase('timeUp'), { then: 'hangup', interruptible: false });
+      case 'transcriptionFailed':
+        this.#log.warn({ err: event.error }, 'transcription failed mid-call; continuing in the fallback mode');
+        return this.#dropToFallback();
       case 'hangup':
         return this.#finish(event.reason);
     }
@@ -197,10 +190,7 @@ export class CallSession {
     this.#endpointer.expecting = this.#keypad.expecting = event.state.expecting;
     const caller: StoredTurn = { speaker: 'caller', text: turn.callerText ?? '', timingsMs: event.timingsMs, startedAt: turn.callerStartedAt ?? new Date(), endedAt: new Date() };
     this.#persist([caller], { dialog: event.state, outcome });
-    for (const stage of ['endpointing', 'stt_final', 'understanding'] as const) {
-      const ms = event.timingsMs[stage];
-      if (ms !== undefined) this.#deps.metrics.turnLatencySeconds.observe({ stage }, ms / 1000);
-    }
+    observeCallerTimings(this.#deps.metrics, event.timingsMs);
     // A booking confirmation and a goodbye are said whole.
     this.#speak(turn, event.reply.text, { interruptible: !event.reply.done && !event.reply.end });
   }
@@ -230,20 +220,14 @@ export class CallSession {
   }
 
   #onSpeechEnd(turn: ActiveTurn, speech: AgentSpeech, end: SpeechEnd, startedAt: Date): void {
-    const firstByteMs = speech.reply.firstByteMs;
-    const timingsMs: Record<string, number> = firstByteMs === undefined ? {} : { tts_first_byte: firstByteMs };
-    if (firstByteMs !== undefined && turn.speechEndedAt !== undefined && speech.reply.audio.firstByteAt !== undefined) {
-      timingsMs.voice_to_voice = Math.round(speech.reply.audio.firstByteAt - turn.speechEndedAt);
-      this.#deps.metrics.turnLatencySeconds.observe({ stage: 'voice_to_voice' }, timingsMs.voice_to_voice / 1000);
-    }
-    if (firstByteMs !== undefined) this.#deps.metrics.turnLatencySeconds.observe({ stage: 'tts_first_byte' }, firstByteMs / 1000);
+    const timingsMs = replyTimings(this.#deps.metrics, turn, speech);
     const heardText = end.kind === 'played' ? speech.reply.text : end.kind === 'stopped' ? speech.reply.heardText() : end.heardText;
     const interrupted = end.kind !== 'played';
     this.#persist([{ speaker: 'agent', text: speech.reply.text, heardText, interrupted, timingsMs, startedAt, endedAt: new Date() }], {});
     if (this.#phase.kind !== 'speaking' || this.#phase.turn !== turn) return;
     if (end.kind === 'failed') {
       this.#log.warn({ err: end.error }, 'reply could not be spoken; continuing in the fallback mode');
-      return this.#dropToFallback('apology');
+      return this.#dropToFallback();
     }
     if (end.kind === 'stopped') return;
     if (end.kind === 'interrupted') turn.controller.abort(new Error('barge-in'));
@@ -268,34 +252,28 @@ export class CallSession {
     this.#say(silenceReprompt(this.#call.dialog.lastPrompt), {});
   }
 
-  /** Hands the call to a person or hangs up, then ends the stream. */
   #endCall(how: 'hangup' | 'transfer', outcome: string | undefined): void {
     this.#phase = { kind: 'ending' };
-    const forwardTo = this.#call.business.forwardingNumber;
-    const work = async () => {
-      await recordStreamEnd(this.#deps.conversations.dataSource, this.#call.id, how, outcome ?? (how === 'hangup' ? 'hung_up' : undefined));
-      if (how === 'transfer' && forwardTo) await this.#deps.control.transfer(this.#call.callSid, forwardTo);
-      else await this.#deps.control.hangUp(this.#call.callSid);
-    };
+    this.#thenCloseStream('could not end the call through Twilio; ending the stream', () => endCall(this.#endingContext(), how, outcome));
+  }
+
+  #dropToFallback(): void {
+    this.#abortTurn();
+    this.#phase = { kind: 'ending' };
+    this.#thenCloseStream('could not record the stream ending', () => fallBackToGather(this.#endingContext()));
+  }
+
+  /** After the stored turns, runs `work` and then closes the stream, whatever happened. */
+  #thenCloseStream(failure: string, work: () => Promise<void>): void {
     this.#writes = this.#writes
       .then(work)
-      .catch((error: unknown) => this.#log.error({ err: error }, 'could not end the call through Twilio; ending the stream'))
+      .catch((error: unknown) => this.#log.error({ err: error }, failure))
       .finally(() => this.#media.close());
   }
 
-  /** Speech failed: say the cached apology, then let `<Gather>` mode carry on (stream-ended route). */
-  #dropToFallback(phrase: 'apology'): void {
-    this.#abortTurn();
-    this.#phase = { kind: 'ending' };
-    const apology = this.#deps.phrases.get(this.#scope, phrase);
-    const played = apology ? this.#media.play(apology.audio).done : Promise.resolve(undefined);
-    this.#writes = this.#writes
-      .then(() => recordStreamEnd(this.#deps.conversations.dataSource, this.#call.id, 'dropped'))
-      .then(async () => {
-        await played;
-      })
-      .catch((error: unknown) => this.#log.error({ err: error }, 'could not record the stream ending'))
-      .finally(() => this.#media.close());
+  #endingContext(): CallEndingContext {
+    const deps = this.#deps;
+    return { dataSource: deps.conversations.dataSource, control: deps.control, media: this.#media, phrases: deps.phrases, scope: this.#scope, call: this.#call };
   }
 
   #finish(reason: string): void {
@@ -306,23 +284,9 @@ export class CallSession {
     clearTimeout(this.#timers.maxDuration);
     this.#endpointer.close();
     this.#keypad.close();
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#stopListening();
     this.#writes = this.#writes.then(() => this.#stt.close());
     this.#finished();
-  }
-
-  async #readTranscripts(): Promise<void> {
-    try {
-      for await (const event of this.#stt) {
-        if (event.type === 'speechStarted') this.dispatch({ type: 'speechStarted', source: 'stt' });
-        else if (event.type === 'utteranceEnd') this.dispatch({ type: 'utteranceEnd' });
-        else this.dispatch({ type: 'transcript', transcript: event });
-      }
-    } catch (error) {
-      if (this.#phase.kind === 'ended') return;
-      this.#log.warn({ err: error }, 'transcription failed mid-call; continuing in the fallback mode');
-      this.#dropToFallback('apology');
-    }
   }
 
   #newTurn(fields: Partial<ActiveTurn>): ActiveTurn {
