@@ -19,6 +19,7 @@ import type { Business } from '../config/business-schema.js';
 import { parseEnv, type Env } from '../config/env.js';
 import { loadBusinesses } from '../config/load-businesses.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
+import pino from 'pino';
 import { createLogger } from '../observability/logger.js';
 import { describeBookings } from './chat-report.js';
 import { postSignedForm, sid, twimlMessages } from './twilio-client.js';
@@ -84,7 +85,8 @@ async function converse(): Promise<void> {
 }
 
 async function startInProcess(env: Env, now: Date | undefined): Promise<RunningFrontdesk> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn' });
+  // stdout is the conversation; logs go to stderr.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn', destination: pino.destination(2) });
   return startFrontdesk({ ...env, PORT: 0 }, 'all', logger, now ? { now: () => now } : {});
 }
 

@@ -14,6 +14,7 @@ import { createOpenAIUnderstanding } from '../dialog/understanding/openai-unders
 import { RuleUnderstanding } from '../dialog/understanding/rule-understanding.js';
 import type { Intent, Understanding } from '../dialog/understanding/types.js';
 import { parseEnv } from '../config/env.js';
+import pino from 'pino';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createVendorPolicy } from '../resilience/vendor-policy.js';
@@ -89,7 +90,8 @@ function understandingFor(llm: boolean): Understanding {
   if (!llm) return new RuleUnderstanding();
   const env = parseEnv();
   if (!env.OPENAI_API_KEY) fail('--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a local or fake server)');
-  const logger = createLogger({ level: 'warn' });
+  // stdout is the report (its last line is the JSON); logs go to stderr so they never follow it.
+  const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
   const policy = createVendorPolicy({ dependency: 'openai', metrics: createMetrics(), logger, timeoutMs: 3000, retries: 1 });
   const model = createOpenAIUnderstanding({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL, policy });
   return new HybridUnderstanding({ llm: model, logger });
