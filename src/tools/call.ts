@@ -9,7 +9,9 @@
  *     --say "hi I'd like a haircut tomorrow at three pm" --say "yes" [--barge-in 2] \
  *     [--script file.yaml] [--vendor-latency deepgram=350,tts=75,llm=350] [--url http://host:port]
  *
- * Prints a transcript, then one JSON line (the last line of stdout) with per-turn timings.
+ * Prints a transcript, then one JSON line (the last line of stdout) with per-turn timings. An
+ * in-process run uses a scratch database on DATABASE_URL's server, dropped at the end, so that
+ * with --now pinned a run repeats (yesterday's run has not taken today's 3 pm).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,7 +23,9 @@ import { startFrontdesk, type RunningFrontdesk } from '../app/frontdesk.js';
 import { parseEnv, type Env } from '../config/env.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import { createLogger } from '../observability/logger.js';
+import { randomBytes } from 'node:crypto';
 import { createDataSource } from '../storage/data-source.js';
+import { dropDatabase } from '../storage/ensure-database.js';
 import { findBusiness } from './business-file.js';
 import { reportCall } from './call-report.js';
 import { simulateCall } from './call-simulator.js';
@@ -61,7 +65,8 @@ const fixedNow = options.now ? wallClock(options.now, business.timeZone) : undef
 
 const audio = await Promise.all(says.map((text) => espeakMulaw(text)));
 const fakes = options.url ? undefined : await startFakes(says, latency);
-const app = fakes ? await startInProcess(env, fakes, fixedNow) : undefined;
+const scratchDatabase = fakes ? scratchDatabaseUrl(env.DATABASE_URL) : undefined;
+const app = fakes ? await startInProcess({ ...env, DATABASE_URL: scratchDatabase! }, fakes, fixedNow) : undefined;
 const target = options.url ?? app!.url!;
 const publicUrl = options.url ? (env.PUBLIC_URL ?? options.url) : app!.publicUrl!;
 const dataSource = app ? app.dataSource : await createDataSource({ url: env.DATABASE_URL }).initialize();
@@ -85,6 +90,7 @@ try {
 } finally {
   if (app) await app.close();
   else await dataSource.destroy();
+  if (scratchDatabase) await dropDatabase(scratchDatabase);
   await fakes?.deepgram.close();
   await fakes?.elevenlabs.close();
 }
@@ -110,6 +116,12 @@ async function startInProcess(base: Env, fakes: { deepgram: FakeDeepgram; eleven
     ELEVENLABS_BASE_URL: fakes.elevenlabs.url,
   };
   return startFrontdesk(env, 'all', logger, now ? { now: () => now } : {});
+}
+
+function scratchDatabaseUrl(base: string): string {
+  const url = new URL(base);
+  url.pathname = `/frontdesk_call_${randomBytes(6).toString('hex')}`;
+  return url.toString();
 }
 
 function readScript(path: string): string[] {
