@@ -33,7 +33,10 @@ describe('Redis unreachable', () => {
         businessId: business.id, serviceId: 'cut', staffId: 'anna', start, customer: { phone: phones[index] }, channel: 'sms',
       });
     }
-    await capture.waitFor((record) => record.msg === 'outbox relay pass failed; rows wait in Postgres and the relay retries');
+    // Not LogCapture.waitFor: its 2 s limit is about the relay's enqueue timeout, too tight under load.
+    await eventually(async () =>
+      capture.records().some((record) => record.msg === 'outbox relay pass failed; rows wait in Postgres and the relay retries'),
+    );
     const waiting: { status: string }[] = await j.h.db.dataSource.query(`SELECT DISTINCT status FROM outbox`);
     assert.deepEqual(waiting, [{ status: 'pending' }]);
     assert.equal(j.twilio.messages.length, 0);
