@@ -70,7 +70,11 @@ export class OutboxRelay {
         `SELECT id, kind, booking_id, payload, status FROM outbox
           WHERE kind = ANY($1)
             AND ((status = 'pending' AND available_at <= now())
-              OR (status IN ('queued', 'sending') AND updated_at < now() - make_interval(secs => $3::float8 / 1000)))
+              OR (status IN ('queued', 'sending')
+                  AND updated_at < now() - make_interval(secs => $3::float8 / 1000)
+                  -- A reminder's job waits, delayed, until its send time: only then can it be late.
+                  AND (kind <> 'reminder'
+                       OR (payload->>'sendAt')::timestamptz < now() - make_interval(secs => $3::float8 / 1000))))
           ORDER BY available_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED`,

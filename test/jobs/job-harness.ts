@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Business } from '../../src/config/business-schema.js';
 import { createSmtpMailSender } from '../../src/channels/senders/mail-senders.js';
 import { createTwilioTextSenders } from '../../src/channels/senders/twilio-text-sender.js';
+import { redisConnection } from '../../src/jobs/queues.js';
 import { startJobRuntime, type JobRuntime, type JobRuntimeDependencies } from '../../src/jobs/job-runtime.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
@@ -77,7 +78,7 @@ export async function jobHarness(business: Business, now: Date): Promise<JobHarn
       await harness.runtime?.stop();
       for (const queue of queues) {
         const { Queue } = await import('bullmq');
-        const cleaner = new Queue(queue.name, { connection: { host: '127.0.0.1', port: 6379 }, prefix: harness.prefix });
+        const cleaner = new Queue(queue.name, { connection: redisConnection(TEST_REDIS), prefix: harness.prefix });
         await cleaner.obliterate({ force: true });
         await cleaner.close();
       }
