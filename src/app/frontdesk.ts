@@ -191,6 +191,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       metrics,
       senders,
       redisUrl: env.REDIS_URL,
+      databaseUrl: env.DATABASE_URL,
       prefix: queuePrefixFor(env.DATABASE_URL),
       mailFrom: env.MAIL_FROM,
       statusCallbackUrl: env.PUBLIC_URL ? `${env.PUBLIC_URL}/twilio/message-status` : undefined,

@@ -12,6 +12,7 @@ import { runCalendarSync } from './calendar-sync.js';
 import { startWorker, type OutboxHandler } from './job-workers.js';
 import { deliverMail } from './mail-delivery.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { listenForOutboxInserts } from './outbox-wakeup.js';
 import { startQueueDepthSampler } from './queue-depth.js';
 import { jobOptions, openQueues, queueNames, redisConnection, type QueueName, type RetryOptions } from './queues.js';
 import { deliverText } from './text-delivery.js';
@@ -33,7 +34,9 @@ export interface JobRuntimeDependencies {
   statusCallbackUrl?: string | undefined;
   /** A claimed row untouched this long is taken over (and checked), in ms. Default: 120 000. */
   leaseMs?: number;
-  /** Relay poll when idle, in ms. Default: 500. */
+  /** DATABASE_URL: with it the relay LISTENs for new outbox rows and moves them at once; without, it polls only. */
+  databaseUrl?: string;
+  /** Relay poll when nothing woke it, in ms. Default: 1 000. */
   relayPollMs?: number;
   retry?: RetryOptions;
   /** Jobs each queue's worker runs at once. Default: 5. */
@@ -93,6 +96,10 @@ export async function startJobRuntime(deps: JobRuntimeDependencies): Promise<Job
           now,
         });
   relay?.start();
+  const wakeup =
+    relay && deps.databaseUrl
+      ? listenForOutboxInserts({ databaseUrl: deps.databaseUrl, logger: deps.logger, wake: () => relay.wake() })
+      : undefined;
   const depth = startQueueDepthSampler({
     queues: queues.values(),
     metrics: deps.metrics,
@@ -104,6 +111,7 @@ export async function startJobRuntime(deps: JobRuntimeDependencies): Promise<Job
   return {
     queues,
     async stop() {
+      await wakeup?.stop();
       await relay?.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await depth.stop();

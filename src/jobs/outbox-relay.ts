@@ -10,7 +10,7 @@ export interface OutboxRelayOptions {
   jobOptions: JobsOptions;
   /** A row `queued` or `sending` untouched this long is enqueued again (its job may be lost), in ms. */
   leaseMs: number;
-  /** Pause between passes when there was nothing to move, in ms. Default: 500. */
+  /** Pause between passes when nothing woke the relay, in ms. Default: 1 000. */
   pollMs?: number;
   /** Rows per pass. Default: 100. */
   batchSize?: number;
@@ -41,6 +41,8 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private failing = false;
+  private running = false;
+  private wokenDuringPass = false;
   private readonly kinds: string[];
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -52,6 +54,17 @@ export class OutboxRelay {
   }
 
   start(): void {
+    this.schedule(0);
+  }
+
+  /** New rows were committed: run a pass now (or right after the one in progress) instead of at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenDuringPass = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
     this.schedule(0);
   }
 
@@ -127,6 +140,8 @@ export class OutboxRelay {
   }
 
   private async runPass(): Promise<void> {
+    this.running = true;
+    this.wokenDuringPass = false;
     let moved = 0;
     try {
       moved = await this.runOnce();
@@ -136,8 +151,10 @@ export class OutboxRelay {
       if (!this.failing) this.options.logger.warn({ err: error }, 'outbox relay pass failed; rows wait in Postgres and the relay retries');
       this.failing = true;
     }
-    // A full batch means more may be waiting: go again at once.
-    const full = moved >= (this.options.batchSize ?? 100);
-    this.schedule(full ? 0 : (this.options.pollMs ?? 500));
+    this.running = false;
+    // A full batch means more may be waiting, and a wake-up during the pass may be for rows it
+    // did not see: go again at once.
+    const again = moved >= (this.options.batchSize ?? 100) || (this.wokenDuringPass && !this.failing);
+    this.schedule(again ? 0 : (this.options.pollMs ?? 1000));
   }
 }

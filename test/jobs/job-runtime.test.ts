@@ -61,6 +61,15 @@ describe('the job runtime', () => {
     assert.deepEqual(email, { status: 'sent', attempts: 2 });
   });
 
+  it('with DATABASE_URL the relay is woken by NOTIFY on insert, not by its poll', async () => {
+    // A poll longer than the test's timeout: only the notification can move the row in time.
+    await j.start({ databaseUrl: j.h.db.url, relayPollMs: 600_000 });
+    await bookAppointment(j.h.context, {
+      businessId: business.id, serviceId: 'cut', staffId: 'anna', start: MONDAY_10, customer: { phone: nextPhone() }, channel: 'sms',
+    });
+    await eventually(async () => (await outboxSettled(j)) && j.twilio.messages.length === 1);
+  });
+
   it('reports queue_depth and jobs_total', async () => {
     const runtime = await j.start({ run: { relay: true, workers: false } });
     await bookAppointment(j.h.context, {
