@@ -59,6 +59,17 @@ export interface ExecuteOptions {
    * with a client-chosen id, deletes). Only idempotent operations are retried. Default: false.
    */
   idempotent?: boolean;
+  /**
+   * The caller's own cancellation (the caller spoke over us, the turn was dropped): aborts the
+   * attempt, stops retries, and is neither a vendor error nor a breaker failure.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** The caller cancelled; says nothing about the vendor's health. */
+export class CallerCancelled extends Error {
+  override name = 'CallerCancelled';
+  readonly retryable = false;
 }
 
 export interface VendorPolicy {
@@ -132,10 +143,12 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
 
   const unavailable = unavailableErrors(dependency, settings);
 
-  async function attempt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function attempt<T>(fn: (signal: AbortSignal) => Promise<T>, caller: AbortSignal | undefined): Promise<T> {
+    const cancellable = caller ? cancelledBy(caller, fn) : fn;
     try {
-      return await breaker.execute(() => runWithTimeout(attemptTimeout, fn));
+      return await breaker.execute(() => runWithTimeout(attemptTimeout, cancellable));
     } catch (error) {
+      if (error instanceof CallerCancelled) throw error;
       metrics.vendorErrorsTotal.inc(labels);
       throw unavailable(error) ?? error;
     }
@@ -144,8 +157,10 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
   return {
     dependency,
     execute(fn, executeOptions = {}) {
-      if (executeOptions.idempotent !== true || retrying === undefined) return attempt(fn);
-      return retrying.execute(() => attempt(fn));
+      const caller = executeOptions.signal;
+      if (caller?.aborted) return Promise.reject(new CallerCancelled(`${dependency} call cancelled by the caller before it started`));
+      if (executeOptions.idempotent !== true || retrying === undefined) return attempt(fn, caller);
+      return retrying.execute(() => attempt(fn, caller));
     },
     state: () => stateNames[breaker.state],
   };
@@ -192,6 +207,18 @@ function createRetry(settings: Settings): RetryPolicy | undefined {
     maxAttempts: settings.retries,
     backoff: new ExponentialBackoff({ initialDelay: settings.retryInitialMs, maxDelay: settings.retryMaxMs }),
   });
+}
+
+/** `fn` aborted by the caller's signal as well as the attempt's; its failure then reads as `CallerCancelled`. */
+function cancelledBy<T>(caller: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): (signal: AbortSignal) => Promise<T> {
+  return async (signal) => {
+    try {
+      return await fn(AbortSignal.any([signal, caller]));
+    } catch (error) {
+      if (caller.aborted) throw new CallerCancelled('cancelled by the caller', { cause: error });
+      throw error;
+    }
+  };
 }
 
 function runWithTimeout<T>(policy: TimeoutPolicy, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ import { InvalidModelAnswer } from '../../src/dialog/understanding/llm-answer.js
 import { createOpenAIUnderstanding } from '../../src/dialog/understanding/openai-understanding.js';
 import type { UnderstandingContext } from '../../src/dialog/understanding/types.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { createVendorPolicy } from '../../src/resilience/vendor-policy.js';
+import { CallerCancelled, createVendorPolicy } from '../../src/resilience/vendor-policy.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { modelAnswer as answer } from '../support/model-answer.js';
@@ -75,6 +75,18 @@ describe('understanding with an LLM behind the rules (fake OpenAI, real SDK)', (
     assert.match(counted, /path="llm",outcome="failed"\} 1/);
   });
 
+  it('stops asking the model when the turn is dropped, and does not count the model as failed', async () => {
+    fake.hangNext(2);
+    const turn = new AbortController();
+    const understanding = hybrid.understand(UNSURE, { ...context, signal: turn.signal });
+    await waitFor(() => fake.requests.length === 1);
+    turn.abort();
+    await assert.rejects(understanding, CallerCancelled);
+    assert.equal(fake.requests.length, 1, 'no retry');
+    const counted = await metrics.registry.getSingleMetricAsString('frontdesk_understanding_total');
+    assert.doesNotMatch(counted, /path="llm",outcome="failed"\} [1-9]/);
+  });
+
   it('keeps the rules answer when the model answers something that is not the schema', async () => {
     fake.script({ content: 'Sure! The caller wants a haircut.' });
     const understood = await hybrid.understand(UNSURE, context);
@@ -97,3 +109,10 @@ describe('understanding with an LLM behind the rules (fake OpenAI, real SDK)', (
     await assert.rejects(llm.understand(UNSURE, context), InvalidModelAnswer);
   });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries += 1) {
+    if (tries > 200) throw new Error('condition not met within 2 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import {
+  CallerCancelled,
   createVendorPolicy,
   VendorUnavailableError,
   type VendorPolicyOptions,
@@ -218,5 +219,25 @@ describe('createVendorPolicy', () => {
     assert.throws(() => setup({ timeoutMs: 0 }), /timeoutMs must be a positive number/);
     assert.throws(() => setup({ retries: -1 }), /retries must be 0 or more/);
     assert.throws(() => setup({ breaker: { consecutiveFailures: 0 } }), /consecutiveFailures/);
+  });
+
+  it("stops on the caller's cancellation: the attempt's signal aborts, no retry, no vendor error, the breaker untouched", async () => {
+    const { policy, metrics } = setup({ retries: 3, breaker: { consecutiveFailures: 1 } });
+    const caller = new AbortController();
+    let attempts = 0;
+    const call = policy.execute(
+      (signal) =>
+        new Promise<never>((_resolve, reject) => {
+          attempts += 1;
+          signal.addEventListener('abort', () => reject(new Error('aborted by signal')));
+        }),
+      { idempotent: true, signal: caller.signal },
+    );
+    caller.abort();
+    await assert.rejects(call, CallerCancelled);
+    assert.equal(attempts, 1);
+    assert.equal(await vendorErrors(metrics), 0);
+    assert.equal(policy.state(), 'closed');
+    await assert.rejects(policy.execute(async () => 'never run', { signal: caller.signal }), CallerCancelled);
   });
 });

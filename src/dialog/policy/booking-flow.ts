@@ -180,6 +180,8 @@ async function commit(context: TurnContext): Promise<DialogReply> {
   const chosen = state.chosen!;
   const start = new Date(chosen.start);
   const moving = state.intent === 'reschedule' && state.bookingId;
+  // The last moment to drop the turn: after this the calendar changes.
+  turn.signal?.throwIfAborted();
   try {
     if (moving) {
       await deps.scheduler.reschedule({ bookingId: state.bookingId!, start, staffId: chosen.staffId });

@@ -21,6 +21,11 @@ export interface DialogTurn {
   /** The caller's or texter's number (E.164), which identifies their own bookings. */
   customerPhone?: string | undefined;
   now: Date;
+  /**
+   * Aborted when the turn is dropped (on a call, the caller spoke over us): the model call stops
+   * and nothing is booked, moved or cancelled after it; `respond` then rejects with the reason.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface DialogReply {
@@ -58,7 +63,9 @@ export async function respond(
     ...(state.lastPrompt ? { previousPrompt: state.lastPrompt } : {}),
     ...(state.intent ? { previousIntent: state.intent } : {}),
     ...(state.expecting ? { expecting: state.expecting } : {}),
+    signal: turn.signal,
   });
+  turn.signal?.throwIfAborted();
   const context = { deps, state, understood, turn, replies: new Replies(deps.business, turn.channel, turn.now) };
   const reply = await nextReply(context);
   context.state.lastPrompt = reply.text;

@@ -15,6 +15,7 @@ export async function findOwnBooking(context: TurnContext, task: 'cancel' | 'res
     state.stage = 'finished';
     state.expecting = undefined;
     if (saysYes(understood)) {
+      context.turn.signal?.throwIfAborted();
       await deps.scheduler.cancel(state.bookingId);
       return { text: replies.cancelled(), done: 'cancelled' };
     }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../../observability/metrics.js';
+import { CallerCancelled } from '../../resilience/vendor-policy.js';
 import { understandByRules } from './rule-understanding.js';
 import type { Understanding, UnderstandingContext, Understood } from './types.js';
 
@@ -39,6 +40,8 @@ export class HybridUnderstanding implements Understanding {
         confidence: Math.max(modelled.confidence, ruled.confidence),
       };
     } catch (error) {
+      // A dropped turn is not the model failing: nobody is waiting for an answer.
+      if (error instanceof CallerCancelled) throw error;
       this.options.metrics?.understandingTotal.inc({ path: 'llm', outcome: 'failed' });
       this.options.logger.warn({ err: error }, 'model understanding failed; the rules answer stands');
       return ruled;

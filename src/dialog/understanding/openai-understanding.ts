@@ -64,7 +64,7 @@ export function createOpenAIUnderstanding(options: OpenAIUnderstandingOptions): 
           );
           return completion.choices[0]?.message.content ?? '';
         },
-        { idempotent: true },
+        { idempotent: true, signal: context.signal },
       );
       return validateModelAnswer(content, context.business);
     },

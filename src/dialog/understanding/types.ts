@@ -35,6 +35,8 @@ export interface UnderstandingContext {
   /** Its vocabulary (services, staff, FAQ) and opening hours; without it bare hours resolve within 08:00–20:00. */
   business?: Business;
   expecting?: Expectation;
+  /** Aborted when the turn is dropped (the caller spoke over us): the model call stops. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A time-of-day range such as "in the morning", as wall-clock "HH:MM" in the business's zone. */

@@ -205,4 +205,15 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     const atThree = await conversation(['can I get a haircut next week at 3 pm']);
     assert.match(atThree.replies[0]!.text, /^I can do:\n1\) Monday the 14th of December at 3 pm\n2\) Tuesday the 15th of December at 3 pm\n3\) Wednesday the 16th of December at 3 pm\n/);
   });
+
+  it('books nothing when the turn is dropped (the caller spoke over us) before the calendar changes', async () => {
+    const { state, phone } = await conversation(['a haircut on friday at 3 pm']);
+    const dropped = new AbortController();
+    dropped.abort(new Error('the caller spoke over us'));
+    await assert.rejects(
+      respond(deps, state, { utterance: 'yes', channel: 'voice', customerPhone: phone, now, signal: dropped.signal }),
+      /the caller spoke over us/,
+    );
+    assert.deepEqual(await bookingsOf(phone), []);
+  });
 });
