@@ -21,8 +21,8 @@ export interface TurnGenerationOptions {
 
 /**
  * One dialog turn for a spoken utterance: the same `respond` the texts and `<Gather>` calls
- * use. The dialog takes no signal (a booking, once started, finishes and is stored); an abort
- * here stops waiting for it and means the reply will not be spoken.
+ * use. An abort (the caller spoke over us) stops the model call and keeps the calendar as it
+ * is, unless the booking had already begun: that finishes and is stored. The reply is not spoken.
  */
 export async function generateTurn(
   deps: ConversationDependencies,
@@ -40,6 +40,7 @@ export async function generateTurn(
       channel: 'voice',
       customerPhone: customerPhoneNumber(call.fromNumber),
       now: deps.now(),
+      signal: options.signal,
     });
     return { ...turn, understandingMs: Math.round(performance.now() - startedAt) };
   } finally {
