@@ -14,7 +14,7 @@ import { deliverMail } from './mail-delivery.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { listenForOutboxInserts } from './outbox-wakeup.js';
 import { startQueueDepthSampler } from './queue-depth.js';
-import { jobOptions, openQueues, queueNames, redisConnection, type QueueName, type RetryOptions } from './queues.js';
+import { cappedBackoff, jobOptions, openQueues, queueNames, redisConnection, type QueueName, type RetryOptions } from './queues.js';
 import { deliverText } from './text-delivery.js';
 
 export interface JobRuntimeDependencies {
@@ -78,7 +78,13 @@ export async function startJobRuntime(deps: JobRuntimeDependencies): Promise<Job
           startWorker(
             name,
             handlers[name],
-            { connection, prefix, concurrency: deps.concurrency, lockDurationMs: deps.lockDurationMs },
+            {
+              connection,
+              prefix,
+              concurrency: deps.concurrency,
+              lockDurationMs: deps.lockDurationMs,
+              backoff: cappedBackoff(deps.retry?.maxBackoffMs),
+            },
             deps.metrics,
             deps.logger,
           ),

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type BackoffStrategy, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { PermanentDeliveryError, type AttemptInfo } from './delivery-errors.js';
@@ -14,6 +14,8 @@ export interface WorkerSettings {
   concurrency?: number;
   /** How long a job's lock lasts without renewal; a worker that died is noticed after about this long, in ms. Default: 30 000. */
   lockDurationMs?: number;
+  /** Computes the pause before a failed job's next attempt (`cappedBackoff`). */
+  backoff: BackoffStrategy;
 }
 
 /**
@@ -46,6 +48,7 @@ export function startWorker(
       concurrency: settings.concurrency ?? 5,
       lockDuration,
       stalledInterval: lockDuration,
+      settings: { backoffStrategy: settings.backoff },
     },
   );
   worker.on('completed', () => metrics.jobsTotal.inc({ queue, result: 'completed' }));

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type BackoffStrategy, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 /**
  * The BullMQ queues and how outbox rows map onto them. `confirmations` is ours beyond DESIGN's
@@ -50,20 +50,37 @@ export function reminderJobId(bookingId: string, start: Date): string {
 }
 
 export interface RetryOptions {
-  /** Attempts per job, the first included. Default: 8. */
+  /** Attempts per job, the first included. Default: 20 (with the defaults below, about two hours of trying). */
   attempts?: number;
-  /** First backoff delay in ms; each later one doubles, with 50% jitter. Default: 2 000. */
+  /** First backoff delay in ms; each later one doubles up to `maxBackoffMs`, then 50–100% of that at random. Default: 2 000. */
   backoffMs?: number;
+  /** Longest pause between attempts, in ms. Default: 600 000 (10 minutes). */
+  maxBackoffMs?: number;
 }
+
+/** The job backoff type our workers compute with `cappedBackoff` (BullMQ's exponential has no ceiling). */
+export const CAPPED_EXPONENTIAL = 'capped-exponential';
 
 export function jobOptions(retry: RetryOptions = {}): JobsOptions {
   return {
-    attempts: retry.attempts ?? 8,
-    backoff: { type: 'exponential', delay: retry.backoffMs ?? 2000, jitter: 0.5 },
+    attempts: retry.attempts ?? 20,
+    backoff: { type: CAPPED_EXPONENTIAL, delay: retry.backoffMs ?? 2000 },
     // The outbox row is the record; keeping finished jobs would make a later re-enqueue of the
     // same row (after a calendar-sync backoff, or a lost job) a silent no-op.
     removeOnComplete: true,
     removeOnFail: true,
+  };
+}
+
+/**
+ * Exponential backoff with a ceiling and jitter: a vendor down for an hour must not exhaust a
+ * confirmation's attempts in minutes, and jobs that failed together must not retry together.
+ */
+export function cappedBackoff(maxBackoffMs = 600_000): BackoffStrategy {
+  return (attemptsMade, _type, _error, job) => {
+    const initial = job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 2000) : 2000;
+    const ceiling = Math.min(maxBackoffMs, initial * 2 ** Math.max(0, attemptsMade - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   };
 }
 
