@@ -53,7 +53,7 @@ export async function deliverText(
   const sender = textSender(deps, channel, payload);
 
   if (row.takeover) {
-    const found = await sender.findSent(row.createdAt);
+    const found = await checkEarlierAttempt(deps, row, () => sender.findSent(row.createdAt));
     if (found) {
       deps.logger.info({ outboxId, channel }, 'an earlier attempt of unknown outcome did send the text; not sending again');
       await recordSent(deps.dataSource, row, channel, payload, found, 'queued');
@@ -83,6 +83,20 @@ export async function deliverText(
   await recordSent(deps.dataSource, row, channel, payload, result.providerId, result.providerStatus);
   count('sent');
   return 'sent';
+}
+
+/** Asks the provider about an earlier attempt; if it cannot answer, the next attempt asks again rather than sending. */
+async function checkEarlierAttempt(
+  deps: TextDeliveryDependencies,
+  row: ClaimedRow,
+  findSent: () => Promise<string | undefined>,
+): Promise<string | undefined> {
+  try {
+    return await findSent();
+  } catch (error) {
+    await markOutcomeUnknown(deps.dataSource, row.id, deps.leaseMs, `could not check with the provider: ${(error as Error).message}`);
+    throw error;
+  }
 }
 
 async function recordFailure(

@@ -60,8 +60,8 @@ export type TwilioFault =
   | { kind: 'hang' };
 
 export interface FaultRule {
-  /** Which requests: `messages` (create), `calls` (update); default both. */
-  on?: 'messages' | 'calls';
+  /** Which requests: `messages` (create), `list` (messages list), `calls` (update); default any. */
+  on?: 'messages' | 'list' | 'calls';
   fault: TwilioFault;
   /** How many matching requests it applies to; default 1. */
   times?: number;
@@ -120,7 +120,7 @@ export async function startFakeTwilioRest(options: { accountSid?: string; authTo
     },
   };
 
-  function takeFault(target: 'messages' | 'calls'): TwilioFault | undefined {
+  function takeFault(target: 'messages' | 'list' | 'calls'): TwilioFault | undefined {
     const rule = rules.find((candidate) => candidate.left > 0 && (candidate.on === undefined || candidate.on === target));
     if (!rule) return undefined;
     rule.left -= 1;
@@ -186,6 +186,7 @@ export async function startFakeTwilioRest(options: { accountSid?: string; authTo
   }
 
   function listMessages(response: ServerResponse, recorded: RecordedTwilioRequest): void {
+    if (applyFault(takeFault('list'), response)) return;
     const { To: to, From: from } = recorded.query;
     const found = fake.messages
       .filter((message) => (to === undefined || message.to === to) && (from === undefined || message.from === from))

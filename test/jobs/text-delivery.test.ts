@@ -82,6 +82,17 @@ describe('text delivery workers (real Twilio SDK, fake REST)', () => {
     assert.ok(j.twilio.requests.some((request) => request.method === 'GET'), 'the second attempt asked Twilio first');
   });
 
+  it('when Twilio cannot say whether an earlier attempt went through, the next attempt asks again instead of sending', async () => {
+    await j.start();
+    j.twilio.failNext({ on: 'messages', fault: { kind: 'hang-after-accept' } });
+    j.twilio.failNext({ on: 'list', fault: { kind: 'server-error' } });
+    const id = await queueText(nextPhone());
+    const done = await finished(id);
+    assert.equal(done.status, 'sent');
+    assert.equal(j.twilio.messages.length, 1);
+    assert.equal(j.twilio.requests.filter((request) => request.method === 'GET').length, 2);
+  });
+
   it('an attempt that timed out before Twilio accepted it is sent on the next attempt', async () => {
     await j.start();
     j.twilio.failNext({ fault: { kind: 'hang' } });
