@@ -163,7 +163,7 @@ function createHandlers(
       await removeStaleReminders(result.staleReminderJobs);
       return result.outcome;
     },
-    'call-summary': (id) => composeCallSummary(deps.dataSource, id),
+    'call-summary': (id) => composeCallSummary(deps.dataSource, deps.businesses, id),
   };
 }
 

@@ -1,4 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import { writeOutbox } from '../storage/outbox.js';
+
+/** How long after the end of a call its summary is composed for the business. */
+const SUMMARY_DELAY_MS = 15_000;
 
 /**
  * Twilio's CallStatus values in the order a call moves through them. Status callbacks can repeat
@@ -38,11 +42,11 @@ export interface CallStatusResult {
 /**
  * Moves a call's status forward. When the call ends, it records the end time, its duration and
  * an outcome: the one the conversation already set (booked, transferred, ...) or, failing that,
- * how the call ended.
+ * how the call ended; and it queues the call's summary for the business.
  */
 export async function applyCallStatus(manager: EntityManager, update: CallStatusUpdate): Promise<CallStatusResult> {
-  const current: { status: string; outcome: string | null }[] = await manager.query(
-    `SELECT status, outcome FROM calls WHERE call_sid = $1 FOR UPDATE`,
+  const current: { id: string; business_id: string; status: string; outcome: string | null }[] = await manager.query(
+    `SELECT id, business_id, status, outcome FROM calls WHERE call_sid = $1 FOR UPDATE`,
     [update.callSid],
   );
   const known = current[0];
@@ -62,5 +66,13 @@ export async function applyCallStatus(manager: EntityManager, update: CallStatus
       WHERE call_sid = $1`,
     [update.callSid, update.callStatus, outcome, update.durationSeconds ?? null],
   );
+  await writeOutbox(manager, {
+    businessId: known.business_id,
+    kind: 'call-summary',
+    dedupeKey: `${known.id}:summary`,
+    payload: { callId: known.id },
+    // A media-stream call may still be storing its last turns when Twilio reports the end.
+    availableAt: new Date(Date.now() + SUMMARY_DELAY_MS),
+  });
   return { applied: true, endedWithOutcome: outcome };
 }
