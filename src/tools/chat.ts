@@ -21,7 +21,7 @@ import { loadBusinesses } from '../config/load-businesses.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import pino from 'pino';
 import { createLogger } from '../observability/logger.js';
-import { describeBookings } from './chat-report.js';
+import { describeBookings, describeConfirmation } from './chat-report.js';
 import { postSignedForm, sid, twimlMessages } from './twilio-client.js';
 
 const USAGE =
@@ -59,7 +59,10 @@ const address = (number: string) => (channel === 'whatsapp' ? `whatsapp:${number
 try {
   if (messages.length) for (const message of messages) await send(message);
   else await converse();
-  if (app) console.log(await describeBookings(app.dataSource, business, customer));
+  if (app) {
+    console.log(await describeBookings(app.dataSource, business, customer));
+    if (await hasBooking(app)) console.log(await describeConfirmation(app.dataSource, business, customer));
+  }
 } finally {
   await app?.close();
 }
@@ -82,6 +85,14 @@ async function converse(): Promise<void> {
     await send(line);
   }
   terminal.close();
+}
+
+async function hasBooking(running: RunningFrontdesk): Promise<boolean> {
+  const rows: unknown[] = await running.dataSource.query(
+    `SELECT 1 FROM bookings b JOIN customers c ON c.id = b.customer_id WHERE b.business_id = $1 AND c.phone = $2 LIMIT 1`,
+    [business.id, customer],
+  );
+  return rows.length > 0;
 }
 
 async function startInProcess(env: Env, now: Date | undefined): Promise<RunningFrontdesk> {
