@@ -3,7 +3,8 @@ import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { formatIssues } from '../config/format-issues.js';
-import type { IdempotencyLedger, LedgerOutcome, LedgerWork, StoredResponse } from '../resilience/idempotency-ledger.js';
+import { fingerprint, type IdempotencyLedger, type LedgerOutcome, type LedgerWork, type StoredResponse } from '../resilience/idempotency-ledger.js';
+import { InFlightEvents } from '../resilience/in-flight-events.js';
 import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { HttpError } from './errors.js';
 
@@ -36,6 +37,13 @@ export interface TwilioWebhookSpec<Params, Prepared = undefined> {
   handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
   /** Answer when the handler fails (e.g. Postgres is down); nothing was stored. */
   fallback?(params: Params, error: unknown): StoredResponse;
+  /**
+   * With `fallback`: answer the fallback when the handler has not finished by then. Twilio waits
+   * 15 s for a voice webhook and then plays the caller an error; a database that accepts
+   * connections but never answers would otherwise hold the caller that long. The handler keeps
+   * running: if it commits later, its stored answer serves Twilio's retries.
+   */
+  answerWithinMs?: number;
 }
 
 /** The exact URL Twilio called: our public origin plus the path and query it requested. */
@@ -78,6 +86,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
     next();
   };
   const parse = express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT, parameterLimit: 200 });
+  const inFlight = new InFlightEvents<{ outcome: LedgerOutcome; requestFingerprint: string }>();
   const handler: RequestHandler = async (req, res, next) => {
     try {
       requireFormBody(req);
@@ -92,8 +101,23 @@ export function twilioWebhook<Params, Prepared = undefined>(
       return;
     }
     const params = parsed.data;
+    const body: Record<string, unknown> = req.body;
     try {
-      const outcome = await runOnce(context, spec, params, req.body);
+      const answering = inFlight.run(spec.eventId(params), async () => ({
+        outcome: await runOnce(context, spec, params, body),
+        requestFingerprint: fingerprint(body),
+      }));
+      const answered = await withinDeadline(answering, spec.fallback ? spec.answerWithinMs : undefined);
+      if (!answered) {
+        answerLate(context, spec, answering);
+        send(res, spec.fallback!(params, new Error(`not answered within ${spec.answerWithinMs} ms`)));
+        return;
+      }
+      // A duplicate that arrived while the first was running is a replay of the first's answer.
+      const { value, shared } = answered;
+      const outcome: LedgerOutcome = shared
+        ? { response: value.outcome.response, replayed: true, sameRequest: value.requestFingerprint === fingerprint(body) }
+        : value.outcome;
       if (outcome.replayed) {
         context.onReplay(spec.route);
         if (!outcome.sameRequest) {
@@ -111,6 +135,29 @@ export function twilioWebhook<Params, Prepared = undefined>(
     }
   };
   return [count, parse, handler];
+}
+
+/** The result of `work`, or undefined when `deadlineMs` passes first (no deadline: always the result). */
+async function withinDeadline<T>(work: Promise<T>, deadlineMs: number | undefined): Promise<T | undefined> {
+  if (deadlineMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), deadlineMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The caller already has the fallback; the work's end is only logged. */
+function answerLate(context: TwilioWebhookContext, spec: { route: string; answerWithinMs?: number }, answering: Promise<unknown>): void {
+  context.logger.warn({ route: spec.route, deadlineMs: spec.answerWithinMs }, 'webhook not answered in time; answered with the fallback');
+  answering.then(
+    () => context.logger.info({ route: spec.route }, 'webhook handler finished after its fallback was sent'),
+    (error: unknown) => context.logger.error({ err: error, route: spec.route }, 'webhook handler failed after its fallback was sent'),
+  );
 }
 
 const CONCURRENT_TURN_ATTEMPTS = 3;

@@ -29,6 +29,16 @@ export type { AdminDependencies } from '../../admin/admin-dependencies.js';
 const LOGIN_TOKEN_TTL_MS = 30 * 60_000;
 
 /**
+ * A state-changing form carries exactly the fields its page sends. Anything else (a `status`, a
+ * `business_id`) means a forged or confused request, and is refused with 400 before it acts,
+ * rather than ignored while the action goes ahead.
+ */
+function onlyFields(req: Request, allowed: readonly string[]): void {
+  const extra = Object.keys((req.body ?? {}) as Record<string, unknown>).filter((field) => !allowed.includes(field));
+  if (extra.length) throw new AdminInputError(`form: unknown field ${extra.join(', ')}`);
+}
+
+/**
  * No script runs on admin pages and nothing loads from elsewhere; they are never framed, cached
  * or sent as a Referer.
  */
@@ -108,6 +118,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
   router.post('/admin/logout', form, (req, res) => {
     const session = requireSession(req, sessions);
     checkCsrf(req, session.csrfToken);
+    onlyFields(req, ['csrf']);
     sessions.revoke(session);
     clearCookie(res, cookies, SESSION_COOKIE);
     res.redirect(303, '/admin/login');
@@ -116,6 +127,7 @@ export function adminRoutes(deps: AdminDependencies): Router {
   router.post('/admin/bookings/:id/cancel', form, async (req, res) => {
     const session = requireSession(req, sessions);
     checkCsrf(req, session.csrfToken);
+    onlyFields(req, ['csrf', 'back']);
     const id = parseId(req.params.id);
     try {
       await deps.bookings.cancel(id);

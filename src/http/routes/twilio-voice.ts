@@ -57,6 +57,18 @@ export interface VoiceRouteDependencies {
 
 const twiml = (body: string) => ({ status: 200, contentType: TWIML_CONTENT_TYPE, body });
 
+/**
+ * A caller hears the fallback rather than wait longer than this for the answer (Twilio's own limit
+ * is 15 s, then an error tone). Above the speech-to-text open timeout (3 s), so a slow but working
+ * vendor still gets its chance; below Postgres's 5 s connection timeout.
+ */
+const VOICE_ANSWER_WITHIN_MS = 4000;
+/**
+ * A speech turn may wait on the model and the calendar, each bounded by its own vendor policy;
+ * this is only the backstop, still well inside Twilio's 15 s.
+ */
+const GATHER_TURN_WITHIN_MS = 8000;
+
 /** When a call cannot be served (Postgres down): the business's person, or an apology. */
 function callerFallback(deps: VoiceRouteDependencies, to: string) {
   const business = deps.businesses.findByPhoneNumber(to);
@@ -95,6 +107,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
         return twiml(body);
       },
       fallback: (params) => callerFallback(deps, params.To),
+      answerWithinMs: VOICE_ANSWER_WITHIN_MS,
     }),
   );
 
@@ -108,6 +121,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
         prepareGatherTurn(deps.gather, { callSid: params.CallSid, speech: params.SpeechResult, digits: params.Digits }),
       handle: async (_params, { manager }, turn) => twiml(await recordGatherTurn(manager, turn)),
       fallback: (params) => callerFallback(deps, params.To),
+      answerWithinMs: GATHER_TURN_WITHIN_MS,
     }),
   );
 
@@ -122,6 +136,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
         return body ? twiml(body) : callerFallback(deps, params.To);
       },
       fallback: (params) => callerFallback(deps, params.To),
+      answerWithinMs: VOICE_ANSWER_WITHIN_MS,
     }),
   );
 
