@@ -41,6 +41,8 @@ export async function continueBooking(context: TurnContext): Promise<DialogReply
     const picked = pickOffered(context);
     if (picked) return confirm(context, picked);
     if (saysNo(understood)) return offerLater(context);
+    // "yes" to several options picks none of them.
+    if (saysYes(understood) && state.offered.length > 1) return { text: replies.whichOne(state.offered.map((slot) => new Date(slot.start))) };
   }
 
   if (!state.serviceId) {
@@ -98,6 +100,13 @@ async function offer(context: TurnContext): Promise<DialogReply> {
     const later = new Date(to.getTime() + SEARCH_DAYS * 86_400_000);
     slots = await deps.scheduler.offerSlots({ ...search, from: to, to: later }, { earliest: true });
     intro = `${replies.nothingThatDay()} The nearest I can do is`;
+    // The conversation moves to the day offered: "10:15 then" means that day, not the full one.
+    const first = slots[0];
+    if (first) {
+      state.date = replies.localDate(first.start);
+      state.dateRange = undefined;
+      state.time = undefined;
+    }
   }
   if (slots.length === 0) {
     state.stage = 'collecting';
@@ -106,6 +115,8 @@ async function offer(context: TurnContext): Promise<DialogReply> {
   }
   const exact = state.time ? slots.find((slot) => sameClock(context, slot.start, state.time!)) : undefined;
   if (exact && state.date) return confirm(context, toOffered(exact));
+  // They named a time that is not free: say so before the nearest ones.
+  if (state.time && state.date && intro === 'I can do') intro = `${replies.notFreeAt(state.date, state.time)} I can do`;
   return present(context, slots, intro);
 }
 

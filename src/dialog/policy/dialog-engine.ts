@@ -2,6 +2,7 @@ import type { Business } from '../../config/business-schema.js';
 import type { Scheduler } from '../../scheduling/scheduler.js';
 import type { Understanding, Understood } from '../understanding/types.js';
 import { saysNo, saysYes } from './answers.js';
+import { informationAnswer } from './business-information.js';
 import { continueBooking } from './booking-flow.js';
 import { newDialogState, type DialogState } from './dialog-state.js';
 import { findOwnBooking } from './own-booking.js';
@@ -142,12 +143,16 @@ function notUnderstood(context: TurnContext): DialogReply {
   return { text: `${context.replies.didNotCatch()}${again}` };
 }
 
+/** An FAQ the owner wrote, or hours, address, phone or prices from the business file. */
 function faqAnswer(context: TurnContext): string | undefined {
-  const { faqTopic } = context.understood.slots;
-  if (!faqTopic) return undefined;
-  const asking = context.understood.intent === 'faq' || context.understood.acts.includes('request');
+  const { understood, deps, state, turn } = context;
+  const asking = understood.intent === 'faq' || understood.acts.includes('request');
   if (!asking) return undefined;
-  return context.deps.business.faq.find((entry) => entry.id === faqTopic)?.answer;
+  const { faqTopic, requested, date, service } = understood.slots;
+  const written = faqTopic ? deps.business.faq.find((entry) => entry.id === faqTopic)?.answer : undefined;
+  if (written) return written;
+  if (!requested?.length) return undefined;
+  return informationAnswer(deps.business, requested, { date, serviceId: service ?? state.serviceId, now: turn.now });
 }
 
 /** A person on the phone when there is one to put them through to; otherwise a message for the team. */

@@ -43,6 +43,17 @@ export class Replies {
     return `${intro}:\n${lines.join('\n')}\nReply with the number you'd like.`;
   }
 
+  /** `date` `YYYY-MM-DD` and `time` `HH:MM` on the business's wall clock. */
+  notFreeAt(date: string, time: string): string {
+    const at = DateTime.fromISO(`${date}T${time}`, { zone: this.business.timeZone }).toJSDate();
+    return `Sorry, ${this.when(at)} isn't free.`;
+  }
+
+  whichOne(starts: Date[]): string {
+    if (this.channel === 'voice') return `Which one: ${sayOptions(starts, this.now, this.business.timeZone)}?`;
+    return `Which one would you like? Reply with its number, 1 to ${starts.length}.`;
+  }
+
   nothingThatDay(): string {
     return "Sorry, there's nothing free then.";
   }

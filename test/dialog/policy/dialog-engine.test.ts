@@ -216,4 +216,30 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     );
     assert.deepEqual(await bookingsOf(phone), []);
   });
+
+  it('answers hours, address and prices from the business file, then carries on', async () => {
+    const { replies } = await conversation([
+      'what are your hours on saturday',
+      'what are your opening hours',
+      'where are you located',
+      'a mens cut tomorrow morning please',
+      'how much is it',
+    ]);
+    assert.match(replies[0]!.text, /^Saturday the 12th we're open from 9 am to 5 pm\./);
+    assert.match(replies[1]!.text, /^We're open Monday 10 am to 6 pm, Tuesday and Wednesday 9 am to 7 pm, .*; closed on Sunday\./);
+    assert.match(replies[2]!.text, new RegExp(`^We're at ${salon.address}\\.`));
+    const mens = salon.services.find((service) => service.id === 'mens-cut')!;
+    assert.ok(replies[4]!.text.startsWith(`A men's cut is $${mens.price!.amount}.`), replies[4]!.text);
+    assert.ok(replies[4]!.text.endsWith(replies[3]!.text), 'then the offer again');
+  });
+
+  it('says a named time is taken, asks which one on a plain yes, and moves to the day it offers instead of a full one', async () => {
+    await conversation(["a men's cut on friday at 3 pm", 'yes']); // only Ben does men's cuts
+    const { replies } = await conversation(["a men's cut on friday at 3 pm"]);
+    assert.match(replies[0]!.text, /^Sorry, Friday the 11th at 3 pm isn't free\. I can do:\n/);
+    const sunday = await conversation(['a haircut on sunday please', 'yes', '10:15 please']);
+    assert.match(sunday.replies[0]!.text, /The nearest I can do is:\n1\) Monday the 14th of December at 10 am/);
+    assert.equal(sunday.replies[1]!.text, 'Which one would you like? Reply with its number, 1 to 3.');
+    assert.match(sunday.replies[2]!.text, /Monday the 14th of December at 10:15 am\. Shall I book it\?$/, 'the time is read on the day offered');
+  });
 });
