@@ -12,7 +12,9 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY . .
+# The admin softphone's browser files are served as they are, from beside the compiled admin code.
 RUN npm run build \
+ && cp -r src/admin/static dist/src/admin/static \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: compiled code, production dependencies and business files only ----

@@ -5,6 +5,9 @@
  * 1. On the HTTP upgrade, before any websocket exists: `X-Twilio-Signature` over the exact public
  *    `wss://…/media-streams` URL with empty params. A bad or missing one gets `403` and the socket
  *    is destroyed, so an attacker never gets a websocket to talk to.
+ *    Only when the header is absent, `authorizeUnsignedUpgrade` (if given) may admit the upgrade
+ *    instead: browsers cannot set headers on a websocket, so the admin's softphone carries a
+ *    one-time token in the query. A present but wrong signature is always refused.
  * 2. Admission (at most so many concurrent streams): `503`; Twilio then runs the TwiML after
  *    `<Connect>` (the fallback), which beats degrading every call.
  * 3. On `start`: the caller's `authorizeStart` checks the per-call token from the TwiML
@@ -29,6 +32,12 @@ export interface MediaStreamServerOptions {
   authToken: string;
   /** Checks the per-call token in `start.customParameters`. False or a throw closes the stream. */
   authorizeStart: (start: StreamStart) => Promise<boolean> | boolean;
+  /**
+   * Consulted only for an upgrade without `X-Twilio-Signature`, with the request's path and
+   * query (e.g. `/media-streams?softphone=…`). True admits it to the usual `start` check (the
+   * per-call token still applies); false or a throw refuses it with 403. Default: refuse.
+   */
+  authorizeUnsignedUpgrade?: (requestUrl: string) => Promise<boolean> | boolean;
   /** Receives each authorised stream, after `start`. */
   onSession: (session: MediaStreamSession) => void;
   /** Admission: false refuses a new stream with 503. Default: admit everything. */
@@ -72,17 +81,42 @@ export function attachMediaStreamServer(httpServer: Server, options: MediaStream
     if (requestPath(req) !== path) return;
     socket.on('error', (error) => options.logger.debug({ err: error }, 'media stream upgrade socket error'));
     const signature = req.headers['x-twilio-signature'];
+    if (signature === undefined && options.authorizeUnsignedUpgrade) {
+      void authorizeUnsigned(req, socket, head);
+      return;
+    }
     const url = signedUrl(options.publicUrl, req.url ?? path);
     if (typeof signature !== 'string' || !twilio.validateRequest(options.authToken, signature, url, {})) {
       options.logger.warn({ path }, 'media stream upgrade refused: bad signature');
       refuse(socket, 403, 'Forbidden');
       return;
     }
+    accept(req, socket, head);
+  };
+
+  const authorizeUnsigned = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    let allowed = false;
+    try {
+      allowed = (await options.authorizeUnsignedUpgrade?.(req.url ?? path)) === true;
+    } catch (error) {
+      options.logger.error({ err: error, path }, 'media stream unsigned upgrade check failed');
+    }
+    if (!allowed) {
+      options.logger.warn({ path }, 'media stream upgrade refused: no signature and no valid upgrade token');
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
+    accept(req, socket, head);
+  };
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (options.admit && !options.admit(connections.size)) {
       options.logger.warn({ openStreams: connections.size }, 'media stream upgrade refused: at capacity');
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
+    // The socket may have gone while an unsigned upgrade was being checked.
+    if (socket.destroyed) return;
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const connection = new StreamConnection(ws, connectionOptions);
       connections.add(connection);

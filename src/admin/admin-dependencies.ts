@@ -4,6 +4,7 @@ import type { BusinessDirectory } from '../config/business-directory.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HealthSources } from './health-report.js';
 import type { LoginThrottleOptions } from './login-throttle.js';
+import type { SoftphoneDependencies } from './softphone.js';
 
 /** What the admin pages need; built in the composition root's web role. */
 export interface AdminDependencies {
@@ -20,4 +21,6 @@ export interface AdminDependencies {
   now(): Date;
   logger: Logger;
   loginThrottle?: LoginThrottleOptions;
+  /** `/admin/softphone`; absent outside the web role, where the page says so. */
+  softphone?: SoftphoneDependencies;
 }

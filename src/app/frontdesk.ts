@@ -24,6 +24,8 @@ import { createCalendar } from './calendar.js';
 import { createSenders } from './senders.js';
 import { createUnderstanding } from './understanding.js';
 import { startMediaStreamCalls } from '../voice/stream/media-stream-calls.js';
+import { createSoftphone } from '../admin/softphone.js';
+import { SoftphoneLine } from '../admin/softphone-line.js';
 import type { CallTuning } from '../voice/stream/call-session.js';
 import type { SpeechTuning } from '../speech/index.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
@@ -131,7 +133,9 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       textRateLimit: createTextRateLimit(redis, options.textRateLimit),
     };
     const lateTextReplies = new LateTextReplies(conversations);
-    const mediaCalls = startMediaStreamCalls({ env, server, publicUrl, authToken: token.token, conversations, metrics, logger, ...options.voice });
+    // The admin's browser softphone reaches /media-streams without Twilio; see src/admin/softphone-line.ts.
+    const softphoneLine = new SoftphoneLine({ dataSource, logger, onCallEnded: (outcome) => metrics.callsTotal.inc({ outcome }) });
+    const mediaCalls = startMediaStreamCalls({ env, server, publicUrl, authToken: token.token, conversations, metrics, logger, localCalls: softphoneLine, ...options.voice });
     server.on(
       'request',
       createHttpApp({
@@ -163,6 +167,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
           },
           now,
           logger,
+          softphone: createSoftphone({ env, dataSource, streams: mediaCalls.streams, line: softphoneLine }),
         },
       }),
     );
@@ -171,6 +176,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
       // Calls first (their streams close, their turns are stored); then stop accepting, let
       // requests in flight finish, drop idle keep-alive sockets.
       await mediaCalls.close();
+      await softphoneLine.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -33,6 +33,14 @@ export const envSchema = z
     ),
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_API_URL: optionalUrl('the Twilio REST origin'),
+    /** The admin softphone over Twilio's Voice SDK: an API key (SK…), its secret and a TwiML App (AP…). */
+    TWILIO_API_KEY: optionalText.pipe(
+      z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'expected SK followed by 32 hex digits (a Twilio API key sid)').optional(),
+    ),
+    TWILIO_API_SECRET: optionalText,
+    TWILIO_TWIML_APP_SID: optionalText.pipe(
+      z.string().regex(/^AP[0-9a-fA-F]{32}$/, 'expected AP followed by 32 hex digits (a TwiML App sid)').optional(),
+    ),
     DEEPGRAM_API_KEY: optionalText,
     DEEPGRAM_URL: optionalUrl('the Deepgram origin'),
     OPENAI_API_KEY: optionalText,

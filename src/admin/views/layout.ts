@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 
-export type AdminSection = 'stats' | 'calls' | 'bookings' | 'messages' | 'health';
+export type AdminSection = 'stats' | 'calls' | 'bookings' | 'messages' | 'health' | 'softphone';
 
 const SECTIONS: { id: AdminSection; path: string; title: string }[] = [
   { id: 'stats', path: '/admin', title: 'Today' },
@@ -8,6 +8,7 @@ const SECTIONS: { id: AdminSection; path: string; title: string }[] = [
   { id: 'bookings', path: '/admin/bookings', title: 'Bookings' },
   { id: 'messages', path: '/admin/messages', title: 'Messages' },
   { id: 'health', path: '/admin/health', title: 'Health' },
+  { id: 'softphone', path: '/admin/softphone', title: 'Softphone' },
 ];
 
 function document(title: string, body: SafeHtml): string {

@@ -18,6 +18,7 @@ import { LoginThrottle } from '../../admin/login-throttle.js';
 import { adminPages } from '../../admin/page-handlers.js';
 import { AdminInputError, parseId, parseStatsQuery } from '../../admin/params.js';
 import { SessionKeeper, newLoginToken, sameText } from '../../admin/session.js';
+import { addSoftphoneRoutes } from '../../admin/softphone-routes.js';
 import { loadStats } from '../../admin/stats-queries.js';
 import { adminPage } from '../../admin/views/layout.js';
 import { adminDisabledPage, loginPage, problemPage } from '../../admin/views/login-view.js';
@@ -156,6 +157,8 @@ export function adminRoutes(deps: AdminDependencies): Router {
     if (!call) throw new AdminError(404, 'not_found', 'no such call');
     res.json(call);
   });
+
+  addSoftphoneRoutes(router, { deps, sessions, form, onlyFields });
 
   for (const [path, build] of Object.entries(adminPages)) {
     router.get(path, async (req, res) => {

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
-import { attachMediaStreamServer, MEDIA_STREAMS_PATH, signedUrl } from '../../../media-streams/index.js';
+import { attachMediaStreamServer, MEDIA_STREAMS_PATH, signedUrl, type MediaStreamSession } from '../../../media-streams/index.js';
 import type { Env } from '../../config/env.js';
 import type { ConversationDependencies } from '../../dialog/conversation-dependencies.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { createVendorPolicy } from '../../resilience/vendor-policy.js';
 import { createSpeech, type SpeechTuning } from '../../speech/index.js';
-import { createStreamOnlyCallControl, createTwilioCallControl } from './call-control.js';
+import { createStreamOnlyCallControl, createTwilioCallControl, type CallControl } from './call-control.js';
 import type { CallTuning } from './call-session.js';
 import { StreamCalls, type AnswerMode } from './stream-calls.js';
 
@@ -22,6 +22,22 @@ export interface MediaStreamCallsOptions {
   logger: Logger;
   call?: CallTuning;
   speech?: SpeechTuning;
+  /** Calls placed from the admin's browser softphone, which have no Twilio leg. */
+  localCalls?: LocalCalls;
+}
+
+/**
+ * Calls that reach `/media-streams` without Twilio (the admin's local softphone). Browsers cannot
+ * sign a websocket upgrade, so these are let in by their own upgrade token; the per-call token on
+ * `start` and the `CallSession` are the same as for a Twilio call.
+ */
+export interface LocalCalls {
+  /** Admits an upgrade that has no `X-Twilio-Signature` (request path and query). */
+  authorizeUpgrade(requestUrl: string): Promise<boolean> | boolean;
+  /** True for a call placed this way: transfer and hang-up then end the stream, since there is no call to update. */
+  owns(callSid: string): boolean;
+  /** The stream of such a call stopped; no Twilio status callback will say so. */
+  streamStopped(callSid: string): void;
 }
 
 export interface MediaStreamCalls {
@@ -48,7 +64,7 @@ export function startMediaStreamCalls(options: MediaStreamCallsOptions): MediaSt
   const calls = new StreamCalls({
     conversations: options.conversations,
     speech,
-    control,
+    control: options.localCalls ? withLocalCalls(control, createStreamOnlyCallControl(logger), options.localCalls) : control,
     metrics,
     logger,
     maxCalls: env.MAX_CALLS,
@@ -58,9 +74,10 @@ export function startMediaStreamCalls(options: MediaStreamCallsOptions): MediaSt
     publicUrl: options.publicUrl,
     authToken: options.authToken,
     authorizeStart: calls.authorizeStart,
-    onSession: calls.onSession,
+    onSession: options.localCalls ? observeLocalCalls(calls.onSession, options.localCalls) : calls.onSession,
     admit: calls.admit,
     logger,
+    ...(options.localCalls ? { authorizeUnsignedUpgrade: options.localCalls.authorizeUpgrade } : {}),
   });
   return {
     streams: {
@@ -71,5 +88,21 @@ export function startMediaStreamCalls(options: MediaStreamCallsOptions): MediaSt
       await server.close();
       await calls.close();
     },
+  };
+}
+
+/** Twilio's REST update for Twilio's calls; closing the stream for local ones. */
+function withLocalCalls(twilioControl: CallControl, streamOnly: CallControl, local: LocalCalls): CallControl {
+  const pick = (callSid: string) => (local.owns(callSid) ? streamOnly : twilioControl);
+  return {
+    transfer: (callSid, toNumber) => pick(callSid).transfer(callSid, toNumber),
+    hangUp: (callSid) => pick(callSid).hangUp(callSid),
+  };
+}
+
+function observeLocalCalls(onSession: (media: MediaStreamSession) => void, local: LocalCalls): (media: MediaStreamSession) => void {
+  return (media) => {
+    onSession(media);
+    if (local.owns(media.callSid)) media.on('stop', () => local.streamStopped(media.callSid));
   };
 }

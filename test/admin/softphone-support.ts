@@ -1,0 +1,45 @@
+import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
+import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
+import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
+import type { TestFrontdesk } from '../support/frontdesk.js';
+import { ADMIN_PASSWORD, startAdminFrontdesk } from './admin-support.js';
+
+export interface SoftphoneRig {
+  app: TestFrontdesk;
+  deepgram: FakeDeepgram;
+  elevenlabs: FakeElevenLabs;
+  twilio: FakeTwilioRest;
+  close(): Promise<void>;
+}
+
+/**
+ * The admin and stream-mode calls against fake Deepgram and ElevenLabs, as the voice tests run
+ * them, with a Twilio account (its REST fake) so that a softphone call is seen not to use it.
+ */
+export async function startSoftphoneRig(): Promise<SoftphoneRig> {
+  const deepgram = await startFakeDeepgram();
+  const elevenlabs = await startFakeElevenLabs();
+  elevenlabs.msPerCharacter = 8;
+  const twilio = await startFakeTwilioRest();
+  const app = await startAdminFrontdesk({
+    ADMIN_PASSWORD,
+    DEEPGRAM_API_KEY: 'test-key',
+    DEEPGRAM_URL: deepgram.url,
+    ELEVENLABS_API_KEY: 'test-key',
+    ELEVENLABS_BASE_URL: elevenlabs.url,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_URL: twilio.url,
+  });
+  return {
+    app,
+    deepgram,
+    elevenlabs,
+    twilio,
+    async close() {
+      elevenlabs.release();
+      await app.close();
+      await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
+    },
+  };
+}
