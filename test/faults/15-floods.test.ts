@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { twimlMessages } from '../../src/tools/twilio-client.js';
+import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
+import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
+import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
+import { exampleBusinesses } from '../support/businesses.js';
+import { sid, signedPost } from '../support/frontdesk.js';
+import { nextPhone } from '../support/scheduling.js';
+import { inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
+
+const FLOOD_TEXTS = 500;
+const CALLS = 200;
+const MAX_CALLS = 20;
+/** The shipped per-number limit (src/channels/text-rate-limit.ts): 10 answered a minute, then one "please wait". */
+const ANSWERED_PER_WINDOW = 10;
+const { salon } = exampleBusinesses();
+const salonNumber = salon.phoneNumbers[0]!;
+
+describe('faults #15: a text flood from one number, a burst of calls past MAX_CALLS', () => {
+  let deepgram: FakeDeepgram;
+  let elevenlabs: FakeElevenLabs;
+  let twilio: FakeTwilioRest;
+  let app: FaultFrontdesk;
+  before(async () => {
+    [deepgram, elevenlabs, twilio] = await Promise.all([startFakeDeepgram(), startFakeElevenLabs(), startFakeTwilioRest()]);
+    app = await startFaultFrontdesk({
+      logLevel: 'error',
+      env: {
+        MAX_CALLS: String(MAX_CALLS),
+        DEEPGRAM_API_KEY: 'test-key',
+        DEEPGRAM_URL: deepgram.url,
+        ELEVENLABS_API_KEY: 'test-key',
+        ELEVENLABS_BASE_URL: elevenlabs.url,
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_API_URL: twilio.url,
+      },
+    });
+  });
+  after(async () => {
+    elevenlabs.release();
+    await app.close();
+    await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
+  });
+
+  it(`${FLOOD_TEXTS} texts within a minute from one number, one after another: every one kept, replies capped`, async () => {
+    const flooder = nextPhone();
+    const startedAt = Date.now();
+    // One at a time: concurrent texts from one number deadlock today (see the pending test below).
+    const answers = await inParallel(Array.from({ length: FLOOD_TEXTS }, (_, i) => i), 1, async (i) => {
+      const response = await signedPost(app, '/twilio/sms', { MessageSid: sid('SM'), From: flooder, To: salonNumber, Body: `what are your opening hours ${i}`, NumMedia: '0' });
+      return { status: response.status, replies: twimlMessages(await response.text()) };
+    });
+    const elapsedMs = Date.now() - startedAt;
+    const replies = answers.filter((answer) => answer.replies.length > 0).length;
+    const [{ n: kept }] = await app.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM messages m JOIN customers c ON c.id = m.customer_id WHERE c.phone = $1 AND m.direction = 'inbound'`,
+      [flooder],
+    );
+    // Someone else texting at the same time is not held back by the flood.
+    const bystander = await signedPost(app, '/twilio/sms', { MessageSid: sid('SM'), From: nextPhone(), To: salonNumber, Body: 'what are your opening hours', NumMedia: '0' });
+    const bystanderReplies = twimlMessages(await bystander.text()).length;
+
+    report(
+      15,
+      `${FLOOD_TEXTS} texts from one number in ${Math.round(elapsedMs / 1000)} s: answered 200 ${answers.filter((answer) => answer.status === 200).length}, kept ${kept}, ` +
+        `replies ${replies} (cap ${ANSWERED_PER_WINDOW} + 1 "please wait"); another number's text answered ${bystanderReplies ? 'yes' : 'no'}`,
+    );
+    assert.ok(elapsedMs < 60_000, 'the flood fits in one window');
+    assert.equal(answers.filter((answer) => answer.status === 200).length, FLOOD_TEXTS);
+    assert.equal(kept, FLOOD_TEXTS);
+    assert.equal(replies, ANSWERED_PER_WINDOW + 1);
+    assert.equal(bystanderReplies, 1);
+  });
+
+  // Pending on src/channels: texts from one number handled at once deadlock in Postgres. The
+  // webhook's ledger transaction (recordTextTurn) updates the conversation, then the customer
+  // (recordConsent); another text's prepareTextTurn (openConversation) upserts the customer, then
+  // inserts the conversation. Opposite lock orders: `deadlock detected` after Postgres's 1 s
+  // deadlock_timeout, the text is answered with the apology and NOT stored, and with 10 at once
+  // some requests take over 15 s (Twilio gives up). Un-skip once both take their locks in one order.
+  it.skip('30 texts from one number, 10 at once: every one kept and answered within 15 s', async () => {
+    const texter = nextPhone();
+    const answers = await inParallel(Array.from({ length: 30 }, (_, i) => i), 10, async (i) => {
+      const startedAt = Date.now();
+      const response = await signedPost(app, '/twilio/sms', { MessageSid: sid('SM'), From: texter, To: salonNumber, Body: `what are your opening hours ${i}`, NumMedia: '0' });
+      const replies = twimlMessages(await response.text());
+      return { ms: Date.now() - startedAt, apology: replies.some((reply) => /can't answer messages right now/.test(reply)) };
+    });
+    const [{ n: kept }] = await app.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM messages m JOIN customers c ON c.id = m.customer_id WHERE c.phone = $1 AND m.direction = 'inbound'`,
+      [texter],
+    );
+    assert.equal(kept, 30);
+    assert.equal(answers.filter((answer) => answer.apology).length, 0);
+    assert.ok(Math.max(...answers.map((answer) => answer.ms)) < 15_000);
+  });
+
+  // The burst goes as fast as the test client (same process, 2 cores) can send, 50 at once; the
+  // line says the rate reached, since the issue asks for 200 a second.
+  it(`${CALLS} signed calls in a burst with MAX_CALLS ${MAX_CALLS}: none dropped, the rest in <Gather> mode`, async () => {
+    const startedAt = Date.now();
+    const answers = await inParallel(Array.from({ length: CALLS }, (_, i) => i), 50, async () => {
+      const callSid = sid('CA');
+      twilio.addCall(callSid);
+      const callStartedAt = Date.now();
+      const response = await signedPost(app, '/twilio/voice', { CallSid: callSid, From: nextPhone(), To: salonNumber, CallStatus: 'ringing' });
+      const twiml = await response.text();
+      return { status: response.status, twiml, ms: Date.now() - callStartedAt };
+    });
+    const elapsedMs = Date.now() - startedAt;
+    const stream = answers.filter((answer) => answer.twiml.includes('<Stream')).length;
+    const gather = answers.filter((answer) => answer.twiml.includes('<Gather')).length;
+    const fallback = answers.filter((answer) => answer.twiml.includes('<Dial')).length;
+    const dropped = answers.filter((answer) => answer.status !== 200).length;
+    const slowest = Math.max(...answers.map((answer) => answer.ms));
+
+    report(
+      15,
+      `${CALLS} calls in ${elapsedMs} ms (${Math.round((CALLS * 1000) / elapsedMs)}/s), MAX_CALLS ${MAX_CALLS}: stream mode ${stream}, <Gather> mode ${gather}, fallback ${fallback}, dropped ${dropped}, slowest answer ${slowest} ms`,
+    );
+    assert.equal(dropped, 0);
+    assert.ok(stream <= MAX_CALLS, `${stream} calls in stream mode`);
+    assert.equal(stream + gather + fallback, CALLS);
+    assert.ok(slowest < 5000, `slowest answer ${slowest} ms`);
+  });
+});
