@@ -48,7 +48,7 @@ describe('admin softphone in a real browser (Chromium, fake microphone)', functi
     await rig?.close();
   });
 
-  it('calls the receptionist: the microphone streams in, the greeting comes back and plays, the call is stored', async () => {
+  it('calls the receptionist: the microphone streams in and is answered, the greeting comes back and plays, the call is stored', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -87,8 +87,21 @@ describe('admin softphone in a real browser (Chromium, fake microphone)', functi
     const [call] = await rig.app.db.dataSource.query(`SELECT from_number, media_mode, stream_token FROM calls WHERE call_sid = $1`, [callSid]);
     assert.deepEqual(call, { from_number: 'client:softphone', media_mode: 'stream', stream_token: null });
 
-    // Let the beeps be heard as the caller's words, so the transcript has a turn or two.
-    await page.waitForTimeout(3000);
+    // The fake microphone's beeps reach speech-to-text as the scripted words, and the receptionist answers them.
+    const turnsOf = (): Promise<{ speaker: string; text: string }[]> =>
+      rig.app.db.dataSource.query(
+        `SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.call_sid = $1 ORDER BY t.seq`,
+        [callSid],
+      );
+    const turnsBy = Date.now() + 15_000;
+    let turns = await turnsOf();
+    while (turns.length < 3 && Date.now() < turnsBy) {
+      await page.waitForTimeout(100);
+      turns = await turnsOf();
+    }
+    assert.equal(turns[0]?.speaker, 'agent', 'the greeting is the first stored turn');
+    assert.deepEqual(turns[1], { speaker: 'caller', text: "hi I'd like a haircut tomorrow at three pm" });
+    assert.equal(turns[2]?.speaker, 'agent');
     await page.screenshot({ path: `${ARTIFACTS}/softphone.png`, fullPage: true });
 
     await page.click('#hang-up');
@@ -100,11 +113,6 @@ describe('admin softphone in a real browser (Chromium, fake microphone)', functi
       if (status !== 'completed') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(status, 'completed');
-    const turns = await rig.app.db.dataSource.query(
-      `SELECT t.speaker, t.text FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.call_sid = $1 ORDER BY t.seq`,
-      [callSid],
-    );
-    assert.equal(turns[0]?.speaker, 'agent', 'the greeting is the first stored turn');
     assert.deepEqual(problems, [], 'no script errors or warnings on the page');
     await context.close();
   });
