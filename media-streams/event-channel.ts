@@ -48,14 +48,20 @@ export class EventChannel<E extends TypedEvent> {
 
   emit(event: E): void {
     if (this.#ended) return;
-    for (const listener of [...(this.#listeners.get(event.type) ?? [])]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#options.onListenerError(error, event);
-      }
-    }
+    const listeners = this.#listeners.get(event.type);
+    // A snapshot only when there is more than one: a listener added meanwhile waits for the next
+    // event. Audio has one listener and 50 events a second per call, so no array per frame.
+    if (listeners?.size === 1) this.#call(listeners.values().next().value!, event);
+    else if (listeners?.size) for (const listener of [...listeners]) this.#call(listener, event);
     for (const reader of this.#readers) this.#deliver(reader, event);
+  }
+
+  #call(listener: (event: E) => void, event: E): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.#options.onListenerError(error, event);
+    }
   }
 
   /** No more events: iterators finish once they have read what is buffered. */

@@ -8,6 +8,7 @@ export {
   inboundMessageSchema,
   markMessage,
   mediaMessage,
+  mediaMessageEncoder,
   parseInboundMessage,
   type ConnectedMessage,
   type DtmfMessage,

@@ -112,6 +112,8 @@ export function parseInboundMessage(text: string): ParseResult {
   } catch {
     return { ok: false, reason: 'not-json', issues: [] };
   }
+  const media = validMedia(json);
+  if (media) return { ok: true, message: media };
   const parsed = inboundMessageSchema.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   // Paths only, never values: a payload or custom parameter may hold personal data.
@@ -119,8 +121,54 @@ export function parseInboundMessage(text: string): ParseResult {
   return { ok: false, reason: 'invalid', issues };
 }
 
+const DIGITS = /^\d+$/;
+/** The same check as zod's `z.base64()`: whole groups of four, `=` padding only at the end. */
+const BASE64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+
+/**
+ * The fast path for the message that is 50 of every 51 on a call: a well-formed `media`
+ * message, checked by hand with the schema's rules and returned in the schema's output shape
+ * (unknown fields dropped). Anything else, including a malformed media message, goes through
+ * the schema, which also names what is wrong. Measured in `npm run bench -- concurrency`.
+ */
+function validMedia(json: unknown): MediaMessage | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { event, sequenceNumber, streamSid, media } = json as Record<string, unknown>;
+  if (event !== 'media' || typeof media !== 'object' || media === null) return undefined;
+  const { track, chunk, timestamp, payload } = media as Record<string, unknown>;
+  if (typeof streamSid !== 'string' || streamSid.length === 0 || typeof track !== 'string') return undefined;
+  if (!isDigits(sequenceNumber) || !isDigits(chunk) || !isDigits(timestamp)) return undefined;
+  if (typeof payload !== 'string' || !BASE64.test(payload)) return undefined;
+  return {
+    event: 'media',
+    sequenceNumber: Number(sequenceNumber),
+    streamSid,
+    media: { track, chunk: Number(chunk), timestamp: Number(timestamp), payload },
+  };
+}
+
+function isDigits(value: unknown): value is string {
+  return typeof value === 'string' && DIGITS.test(value);
+}
+
+/**
+ * Serialises outbound media frames for one stream: the JSON around the payload is built once, so
+ * a frame costs one base64 encoding and one string concatenation, not an object and a
+ * `JSON.stringify` (this runs 50 times a second per call). Same text as `mediaMessage` stringified.
+ */
+export function mediaMessageEncoder(streamSid: string): (frame: Uint8Array) => string {
+  const head = `{"event":"media","streamSid":${JSON.stringify(streamSid)},"media":{"payload":"`;
+  return (frame) => `${head}${base64(frame)}"}}`;
+}
+
+/** Base64 without copying the bytes (`Buffer.from(frame)` would). */
+function base64(frame: Uint8Array): string {
+  const bytes = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  return bytes.toString('base64');
+}
+
 export function mediaMessage(streamSid: string, frame: Uint8Array): OutboundMessage {
-  return { event: 'media', streamSid, media: { payload: Buffer.from(frame).toString('base64') } };
+  return { event: 'media', streamSid, media: { payload: base64(frame) } };
 }
 
 export function markMessage(streamSid: string, name: string): OutboundMessage {

@@ -44,6 +44,17 @@ for (let i = 0; i < 65536; i++) ENCODE_TABLE[i] = encodeSample(i - 32768);
 const DECODE_TABLE = new Int16Array(256);
 for (let i = 0; i < 256; i++) DECODE_TABLE[i] = decodeByte(i);
 
+/** Each byte's decoded sample squared, for frame energy straight from mu-law. */
+const SQUARE_TABLE = new Float64Array(256);
+for (let i = 0; i < 256; i++) SQUARE_TABLE[i] = DECODE_TABLE[i]! * DECODE_TABLE[i]!;
+
+/** Sum of the squared decoded samples: the energy of a frame without decoding it into an array. */
+export function mulawSumOfSquares(bytes: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i++) sum += SQUARE_TABLE[bytes[i]!]!;
+  return sum;
+}
+
 /** Signed 16-bit linear PCM at 8 kHz → mu-law bytes, one per sample. */
 export function encodeMulaw(pcm: Int16Array): Buffer {
   const out = Buffer.allocUnsafe(pcm.length);

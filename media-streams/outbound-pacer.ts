@@ -155,6 +155,16 @@ export class OutboundPacer {
   }
 
   #takeFrame(): Buffer {
+    const head = this.#queue[0];
+    // Usual case (TTS chunks are hundreds of bytes): the frame is a view of the queued copy, no
+    // allocation and no copy per frame.
+    if (head?.kind === 'audio' && head.bytes.length >= FRAME_BYTES) {
+      const frame = head.bytes.subarray(0, FRAME_BYTES);
+      if (head.bytes.length === FRAME_BYTES) this.#queue.shift();
+      else head.bytes = head.bytes.subarray(FRAME_BYTES);
+      this.#queuedBytes -= FRAME_BYTES;
+      return frame;
+    }
     const frame = Buffer.allocUnsafe(FRAME_BYTES);
     let filled = 0;
     while (filled < FRAME_BYTES) {

@@ -7,11 +7,11 @@ import type { WebSocket } from 'ws';
 import { EventChannel } from './event-channel.js';
 import type { FrameTicker } from './frame-clock.js';
 import type { MediaStreamLogger } from './logger.js';
-import { clearMessage, markMessage, mediaMessage, type InboundMessage, type OutboundMessage } from './messages.js';
+import { clearMessage, markMessage, mediaMessageEncoder, type InboundMessage, type OutboundMessage } from './messages.js';
 import { decodeMulaw } from './mulaw.js';
 import { OutboundPacer, type OutboundPacerOptions } from './outbound-pacer.js';
 import { Playout, type AudioSource, type Playback, type PlayOptions, type PlayoutOptions } from './playout.js';
-import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activity.js';
+import { mulawFrameEnergyDbfs, VoiceActivityDetector, type VoiceActivityOptions } from './voice-activity.js';
 
 export interface StreamStart {
   streamSid: string;
@@ -27,7 +27,8 @@ export type StopReason = 'twilio-stop' | 'closed-by-us' | 'disconnected';
 export type MediaStreamEvent =
   | { type: 'start'; start: StreamStart }
   /** One inbound frame; `timestampMs` is Twilio's, since the stream started. */
-  | { type: 'audio'; pcm: Int16Array; mulaw: Buffer; timestampMs: number; chunk: number }
+  /** `pcm` is decoded on first read: the call path forwards mu-law and never needs it. */
+  | { type: 'audio'; readonly pcm: Int16Array; mulaw: Buffer; timestampMs: number; chunk: number }
   /** `atMs`: the timestamp of the last audio frame before the digit (Twilio gives none). */
   | { type: 'dtmf'; digit: string; atMs: number }
   /** `played: false` when our `clear` discarded the audio before it. */
@@ -74,8 +75,9 @@ export class MediaStreamSession {
       droppable: (event) => event.type === 'audio',
       onOverflow: () => this.#logger.warn({ callSid: start.callSid }, 'media stream reader fell behind; audio dropped'),
     });
+    const encodeMedia = mediaMessageEncoder(start.streamSid);
     const sink = {
-      sendFrame: (frame: Buffer) => this.#send(mediaMessage(start.streamSid, frame)),
+      sendFrame: (frame: Buffer) => this.#sendText(encodeMedia(frame)),
       sendMark: (name: string) => this.#send(markMessage(start.streamSid, name)),
     };
     this.#playout = new Playout(() => this.#pacer, sink, this.#logger, options.playout);
@@ -99,6 +101,11 @@ export class MediaStreamSession {
 
   get stopped(): boolean {
     return this.#stopReason !== undefined;
+  }
+
+  /** True when the local VAD runs: `speechStarted` and `speechStopped` events will come. */
+  get detectsVoice(): boolean {
+    return this.#vad !== undefined;
   }
 
   on<T extends MediaStreamEventType>(type: T, listener: (event: Extract<MediaStreamEvent, { type: T }>) => void): () => void {
@@ -166,10 +173,9 @@ export class MediaStreamSession {
   #onMedia(payload: string, timestampMs: number, chunk: number, track: string): void {
     if (track !== 'inbound') return;
     const mulaw = Buffer.from(payload, 'base64');
-    const pcm = decodeMulaw(mulaw);
     this.#lastAudioMs = timestampMs;
-    this.#channel.emit({ type: 'audio', pcm, mulaw, timestampMs, chunk });
-    const activity = this.#vad?.push(pcm, timestampMs);
+    this.#channel.emit(audioEvent(mulaw, timestampMs, chunk));
+    const activity = this.#vad?.pushEnergy(mulawFrameEnergyDbfs(mulaw), timestampMs);
     if (activity) this.#channel.emit(activity);
   }
 
@@ -194,7 +200,24 @@ export class MediaStreamSession {
   }
 
   #send(message: OutboundMessage): void {
-    if (this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#socket.send(JSON.stringify(message));
+    this.#sendText(JSON.stringify(message));
   }
+
+  #sendText(text: string): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#socket.send(text);
+  }
+}
+
+function audioEvent(mulaw: Buffer, timestampMs: number, chunk: number): Extract<MediaStreamEvent, { type: 'audio' }> {
+  let pcm: Int16Array | undefined;
+  return {
+    type: 'audio',
+    mulaw,
+    timestampMs,
+    chunk,
+    get pcm() {
+      return (pcm ??= decodeMulaw(mulaw));
+    },
+  };
 }

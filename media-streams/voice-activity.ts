@@ -8,7 +8,7 @@
  * (a click is not a barge-in) and stays "on" for `hangoverMs` after the last loud frame (the
  * pauses between words are not the end of speech).
  */
-import { FRAME_MS } from './mulaw.js';
+import { FRAME_MS, mulawSumOfSquares } from './mulaw.js';
 
 export interface VoiceActivityOptions {
   /** Energy above the noise floor that counts as speech. Default 12 dB. */
@@ -38,10 +38,19 @@ const FLOOR_DBFS = -96;
 
 /** RMS level of a frame in dB relative to full scale (a full-scale square wave is 0). */
 export function frameEnergyDbfs(pcm: Int16Array): number {
-  if (pcm.length === 0) return FLOOR_DBFS;
   let sumOfSquares = 0;
   for (let i = 0; i < pcm.length; i++) sumOfSquares += pcm[i]! * pcm[i]!;
-  const rms = Math.sqrt(sumOfSquares / pcm.length) / 32768;
+  return energyDbfs(sumOfSquares, pcm.length);
+}
+
+/** The same level from mu-law bytes, without decoding the frame into a new array. */
+export function mulawFrameEnergyDbfs(mulaw: Uint8Array): number {
+  return energyDbfs(mulawSumOfSquares(mulaw), mulaw.length);
+}
+
+function energyDbfs(sumOfSquares: number, samples: number): number {
+  if (samples === 0) return FLOOR_DBFS;
+  const rms = Math.sqrt(sumOfSquares / samples) / 32768;
   return rms > 0 ? Math.max(FLOOR_DBFS, 20 * Math.log10(rms)) : FLOOR_DBFS;
 }
 
@@ -84,7 +93,11 @@ export class VoiceActivityDetector {
    * or stops on this frame.
    */
   push(pcm: Int16Array, timestampMs: number): VoiceActivityEvent | undefined {
-    const energyDbfs = frameEnergyDbfs(pcm);
+    return this.pushEnergy(frameEnergyDbfs(pcm), timestampMs);
+  }
+
+  /** Feeds one frame's level (`frameEnergyDbfs` or `mulawFrameEnergyDbfs`). */
+  pushEnergy(energyDbfs: number, timestampMs: number): VoiceActivityEvent | undefined {
     // The first frame seeds the floor: calls start with the caller listening to the greeting.
     const floor = this.#noiseFloorDbfs ?? energyDbfs;
     const loud = energyDbfs >= Math.max(floor + this.#thresholdDb, this.#minSpeechDbfs);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { clearMessage, markMessage, mediaMessage, parseInboundMessage } from '../../media-streams/messages.js';
+import { clearMessage, inboundMessageSchema, markMessage, mediaMessage, mediaMessageEncoder, parseInboundMessage } from '../../media-streams/messages.js';
 
 const start = {
   event: 'start',
@@ -74,5 +74,26 @@ describe('media-streams message validation', () => {
     assert.deepEqual(mediaMessage('MZ1', Buffer.from([0xff, 0xff])), { event: 'media', streamSid: 'MZ1', media: { payload: '//8=' } });
     assert.deepEqual(markMessage('MZ1', 'm'), { event: 'mark', streamSid: 'MZ1', mark: { name: 'm' } });
     assert.deepEqual(clearMessage('MZ1'), { event: 'clear', streamSid: 'MZ1' });
+  });
+
+  it('reads media messages on its fast path exactly as the schema does, and refuses what the schema refuses', () => {
+    const media = { event: 'media', sequenceNumber: '7', streamSid: 'MZ1', extra: 1, media: { track: 'inbound', chunk: '3', timestamp: '40', payload: '//8=', more: 'x' } };
+    assert.deepEqual(parseInboundMessage(JSON.stringify(media)), { ok: true, message: inboundMessageSchema.parse(media) });
+    for (const broken of [
+      { ...media, sequenceNumber: 7 },
+      { ...media, streamSid: '' },
+      { ...media, media: { ...media.media, timestamp: '-1' } },
+      { ...media, media: { ...media.media, payload: '//8' } },
+      { ...media, media: { ...media.media, track: undefined } },
+    ]) {
+      assert.equal(parseInboundMessage(JSON.stringify(broken)).ok, false, JSON.stringify(broken));
+    }
+  });
+
+  it('encodes outbound frames as the same JSON as mediaMessage, from views of larger buffers too', () => {
+    const encode = mediaMessageEncoder('MZ"1');
+    const backing = Buffer.from([1, 2, 0xff, 0xff, 3]);
+    assert.deepEqual(JSON.parse(encode(backing.subarray(2, 4))), mediaMessage('MZ"1', Buffer.from([0xff, 0xff])));
+    assert.deepEqual(JSON.parse(encode(new Uint8Array(backing.buffer, backing.byteOffset + 2, 2))), mediaMessage('MZ"1', Buffer.from([0xff, 0xff])));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { FRAME_BYTES, FRAME_MS, SAMPLE_RATE } from '../../media-streams/mulaw.js';
-import { VoiceActivityDetector, frameEnergyDbfs, type VoiceActivityEvent } from '../../media-streams/voice-activity.js';
+import { decodeMulaw, encodeMulaw, FRAME_BYTES, FRAME_MS, SAMPLE_RATE } from '../../media-streams/mulaw.js';
+import { VoiceActivityDetector, frameEnergyDbfs, mulawFrameEnergyDbfs, type VoiceActivityEvent } from '../../media-streams/voice-activity.js';
 
 /** A tone at `levelDbfs` RMS; `noiseDbfs` adds seeded white noise (reproducible). */
 function signal(durationMs: number, options: { toneHz?: number; levelDbfs?: number; noiseDbfs?: number } = {}): Int16Array {
@@ -27,6 +27,13 @@ function run(detector: VoiceActivityDetector, pcm: Int16Array, startMs: number):
 }
 
 describe('media-streams voice activity detector', () => {
+  it('measures the same level from mu-law bytes as from their decoded samples', () => {
+    for (const frame of [signal(20, { toneHz: 300, levelDbfs: -12 }), signal(20, { noiseDbfs: -60 }), new Int16Array(FRAME_BYTES)]) {
+      const mulaw = encodeMulaw(frame);
+      assert.equal(mulawFrameEnergyDbfs(mulaw), frameEnergyDbfs(decodeMulaw(mulaw)));
+    }
+  });
+
   it('measures frame energy in dBFS', () => {
     assert.ok(Math.abs(frameEnergyDbfs(signal(20, { toneHz: 440, levelDbfs: -20 })) + 20) < 0.5);
     assert.equal(frameEnergyDbfs(new Int16Array(160)), -96);
