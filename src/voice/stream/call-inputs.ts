@@ -2,25 +2,35 @@ import type { MediaStreamSession } from '../../../media-streams/index.js';
 import type { TranscriptionStream } from '../../speech/index.js';
 import type { CallEvent } from './call-events.js';
 import type { SpeechClock } from './speech-clock.js';
+import { TranscriptionFeed } from './transcription-feed.js';
 
 /**
  * Turns what comes in on a call into `CallEvent`s: the media stream's events (caller audio goes
- * straight on to the transcription, not through the session) and the transcription's events.
+ * on to the transcription through a `TranscriptionFeed`, not through the session) and the
+ * transcription's events.
  * Media listeners run synchronously, so a barge-in is handled in the tick that noticed it.
  */
 export function listenToMedia(media: MediaStreamSession, stt: TranscriptionStream, clock: SpeechClock, dispatch: (event: CallEvent) => void): () => void {
+  const feed = new TranscriptionFeed(stt, { batching: media.detectsVoice });
   const unsubscribe = [
     media.on('audio', (event) => {
       clock.onAudio(event.timestampMs);
-      stt.send(event.mulaw);
+      feed.audio(event.mulaw, event.timestampMs);
     }),
     media.on('speechStarted', (event) => {
+      feed.speechStarted();
       clock.onSpeechStarted(event.atMs);
       dispatch({ type: 'speechStarted', source: 'vad' });
     }),
-    media.on('speechStopped', () => dispatch({ type: 'speechStopped' })),
+    media.on('speechStopped', (event) => {
+      feed.speechStopped(event.atMs);
+      dispatch({ type: 'speechStopped' });
+    }),
     media.on('dtmf', (event) => dispatch({ type: 'dtmf', digit: event.digit })),
-    media.on('stop', () => dispatch({ type: 'hangup', reason: 'stream-stopped' })),
+    media.on('stop', () => {
+      feed.flush();
+      dispatch({ type: 'hangup', reason: 'stream-stopped' });
+    }),
   ];
   return () => unsubscribe.forEach((off) => off());
 }

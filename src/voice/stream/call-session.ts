@@ -188,11 +188,14 @@ export class CallSession {
     if (outcome) turn.outcome = outcome;
     if (event.reply.end) turn.then = event.reply.end;
     this.#endpointer.expecting = this.#keypad.expecting = event.state.expecting;
-    const caller: StoredTurn = { speaker: 'caller', text: turn.callerText ?? '', timingsMs: event.timingsMs, startedAt: turn.callerStartedAt ?? new Date(), endedAt: new Date() };
-    this.#persist([caller], { dialog: event.state, outcome });
-    observeCallerTimings(this.#deps.metrics, event.timingsMs);
+    const endedAt = new Date();
+    // The caller is waiting: the speech request goes out before the turn is stored, so the
+    // transaction's work does not sit between the reply text and the TTS request.
     // A booking confirmation and a goodbye are said whole.
     this.#speak(turn, event.reply.text, { interruptible: !event.reply.done && !event.reply.end });
+    const caller: StoredTurn = { speaker: 'caller', text: turn.callerText ?? '', timingsMs: event.timingsMs, startedAt: turn.callerStartedAt ?? new Date(), endedAt };
+    this.#persist([caller], { dialog: event.state, outcome });
+    observeCallerTimings(this.#deps.metrics, event.timingsMs);
   }
 
   /** An agent-only turn: the greeting, a reprompt, a goodbye. */
