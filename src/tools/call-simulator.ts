@@ -29,6 +29,8 @@ export interface SimulatedCallOptions {
   speed?: number;
   /** Longest wait for the agent to speak, in ms. Default 20 000. */
   agentTimeoutMs?: number;
+  /** Aborting hangs up at the next wait (load benchmarks bound their run time with it). */
+  signal?: AbortSignal;
 }
 
 export interface UtteranceMeasure {
@@ -45,6 +47,8 @@ export interface SimulatedCall {
   measures: UtteranceMeasure[];
   /** The agent hung up (closed the stream) before the caller did. */
   agentEnded: boolean;
+  /** When each of the agent's media frames arrived, on `performance.now()` (load benchmarks read the pacing). */
+  agentFrameTimes: number[];
 }
 
 export async function simulateCall(options: SimulatedCallOptions): Promise<SimulatedCall> {
@@ -54,12 +58,12 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
   if (answer.status !== 200) throw new Error(`/twilio/voice answered ${answer.status}: ${answer.body}`);
   const stream = /<Stream url="([^"]+)"/.exec(answer.body)?.[1];
   const token = /<Parameter name="callToken" value="([^"]+)"/.exec(answer.body)?.[1];
-  if (!stream || !token) return { callSid, mode: 'gather', measures: [], agentEnded: false };
+  if (!stream || !token) return { callSid, mode: 'gather', measures: [], agentEnded: false, agentFrameTimes: [] };
 
   const wsTarget = `${options.target.replace(/^http/, 'ws')}${new URL(stream).pathname}`;
   const client = await TwilioMediaClient.connect({ url: wsTarget, signedUrl: unescapeXml(stream), authToken: options.authToken, callSid });
   const openedAt = performance.now();
-  const agent = new AgentEar(client, openedAt);
+  const agent = new AgentEar(client, openedAt, options.signal);
   const microphone = new CallerMicrophone((frame) => client.open && client.sendAudio(frame), { speed: options.speed ?? 1 });
   client.start({ callToken: unescapeXml(token) });
   microphone.start();
@@ -69,7 +73,7 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
   try {
     let since = openedAt;
     for (const [index, audio] of options.utterances.entries()) {
-      if (!client.open) break;
+      if (!client.open || options.signal?.aborted) break;
       const bargeIn = options.bargeIn === index + 1;
       if (bargeIn) {
         const began = await agent.waitForSound(since, timeoutMs);
@@ -77,7 +81,7 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
       } else {
         await agent.waitUntilDone(since, quietMs, timeoutMs);
       }
-      if (!client.open) break;
+      if (!client.open || options.signal?.aborted) break;
       const clearsBefore = agent.clears();
       const spoken = await microphone.say(audio);
       const answeredAt = await agent.waitForSound(spoken.lastSpeechAt, timeoutMs);
@@ -98,7 +102,8 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
     client.close();
   }
   await client.closed;
-  return { callSid, mode: 'stream', measures, agentEnded };
+  const agentFrameTimes = client.outbound.flatMap((record) => (record.event === 'media' ? [openedAt + record.arrivedAtMs] : []));
+  return { callSid, mode: 'stream', measures, agentEnded, agentFrameTimes };
 }
 
 /** What the caller hears: the agent's frames as they arrive. */
@@ -106,6 +111,7 @@ export class AgentEar {
   constructor(
     private readonly client: TwilioMediaClient,
     private readonly openedAt: number,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** When the first non-silent frame after `after` arrived; waits for it. */
@@ -114,7 +120,7 @@ export class AgentEar {
     for (;;) {
       const found = this.#sounds().find((at) => at > after);
       if (found !== undefined) return found;
-      if (performance.now() > deadline || !this.client.open) return undefined;
+      if (performance.now() > deadline || !this.client.open || this.signal?.aborted) return undefined;
       await sleep(FRAME_MS / 2);
     }
   }
@@ -122,7 +128,7 @@ export class AgentEar {
   /** Waits for the agent to speak after `after`, then for `quietMs` without sound. */
   async waitUntilDone(after: number, quietMs: number, timeoutMs: number): Promise<void> {
     if ((await this.waitForSound(after, timeoutMs)) === undefined) return;
-    while (this.client.open) {
+    while (this.client.open && !this.signal?.aborted) {
       const last = this.#sounds().at(-1) ?? after;
       if (performance.now() - last >= quietMs) return;
       await sleep(FRAME_MS);

@@ -3,7 +3,8 @@
  * the signed media stream, says each --say as espeak-ng speech in 20 ms frames in real time once
  * the agent has stopped talking, records everything that comes back, and measures latencies at
  * the audio. Without --url it starts, in this process, fake Deepgram and ElevenLabs servers
- * (test/fakes) and Frontdesk pointed at them.
+ * (test/fakes), a fake OpenAI when `llm=` is given, and Frontdesk pointed at them. Logs go to
+ * stderr.
  *
  *   npm run call -- --business salon --from +15551230001 --now 2026-12-01T10:00 \
  *     --say "hi I'd like a haircut tomorrow at three pm" --say "yes" [--barge-in 2] \
@@ -16,17 +17,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
+import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { startFakeDeepgram, type FakeDeepgram } from '../../test/fakes/deepgram.js';
-import { startFakeElevenLabs, type FakeElevenLabs } from '../../test/fakes/elevenlabs.js';
-import { startFrontdesk, type RunningFrontdesk } from '../app/frontdesk.js';
-import { parseEnv, type Env } from '../config/env.js';
+import { parseEnv } from '../config/env.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import { createLogger } from '../observability/logger.js';
-import { randomBytes } from 'node:crypto';
 import { createDataSource } from '../storage/data-source.js';
-import { dropDatabase } from '../storage/ensure-database.js';
 import { findBusiness } from './business-file.js';
+import { fakeUrls, startCallFakes, startLocalFrontdesk, type VendorLatencies } from './call-harness.js';
 import { reportCall } from './call-report.js';
 import { simulateCall } from './call-simulator.js';
 import { espeakMulaw } from './espeak-speech.js';
@@ -64,18 +62,20 @@ const latency = parseLatencies(options['vendor-latency'] ?? '');
 const fixedNow = options.now ? wallClock(options.now, business.timeZone) : undefined;
 
 const audio = await Promise.all(says.map((text) => espeakMulaw(text)));
-const fakes = options.url ? undefined : await startFakes(says, latency);
-const scratchDatabase = fakes ? scratchDatabaseUrl(env.DATABASE_URL) : undefined;
-const app = fakes ? await startInProcess({ ...env, DATABASE_URL: scratchDatabase! }, fakes, fixedNow) : undefined;
-const target = options.url ?? app!.url!;
-const publicUrl = options.url ? (env.PUBLIC_URL ?? options.url) : app!.publicUrl!;
-const dataSource = app ? app.dataSource : await createDataSource({ url: env.DATABASE_URL }).initialize();
+// stdout is the report (its last line is the JSON); logs go to stderr so they never follow it.
+const logger = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn', destination: pino.destination(2) });
+const fakes = options.url ? undefined : await startCallFakes(latency);
+fakes?.deepgram.script(...says);
+const local = fakes ? await startLocalFrontdesk(env, fakeUrls(fakes), { logger, ...(fixedNow ? { now: fixedNow } : {}) }) : undefined;
+const target = options.url ?? local!.target;
+const publicUrl = options.url ? (env.PUBLIC_URL ?? options.url) : local!.publicUrl;
+const dataSource = local ? local.app.dataSource : await createDataSource({ url: env.DATABASE_URL }).initialize();
 
 try {
   const call = await simulateCall({
     target,
     publicUrl,
-    authToken: resolveTwilioAuthToken(env).token,
+    authToken: local ? local.authToken : resolveTwilioAuthToken(env).token,
     from: caller,
     to: business.phoneNumbers[0]!,
     utterances: audio,
@@ -88,40 +88,9 @@ try {
   console.log(transcript);
   console.log(JSON.stringify(summary));
 } finally {
-  if (app) await app.close();
+  if (local) await local.close();
   else await dataSource.destroy();
-  if (scratchDatabase) await dropDatabase(scratchDatabase);
-  await fakes?.deepgram.close();
-  await fakes?.elevenlabs.close();
-}
-
-async function startFakes(transcripts: string[], latencies: Record<string, number>): Promise<{ deepgram: FakeDeepgram; elevenlabs: FakeElevenLabs }> {
-  const deepgram = await startFakeDeepgram();
-  deepgram.script(...transcripts);
-  deepgram.latencyMs = latencies.deepgram ?? 0;
-  const elevenlabs = await startFakeElevenLabs();
-  elevenlabs.firstByteDelayMs = latencies.tts ?? 0;
-  if (latencies.llm !== undefined && !env.OPENAI_API_KEY) console.error('--vendor-latency llm: no OPENAI_API_KEY, understanding runs on rules only (ignored)');
-  return { deepgram, elevenlabs };
-}
-
-async function startInProcess(base: Env, fakes: { deepgram: FakeDeepgram; elevenlabs: FakeElevenLabs }, now: Date | undefined): Promise<RunningFrontdesk> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ? base.LOG_LEVEL : 'warn' });
-  const env: Env = {
-    ...base,
-    PORT: 0,
-    DEEPGRAM_API_KEY: 'simulator',
-    DEEPGRAM_URL: fakes.deepgram.url,
-    ELEVENLABS_API_KEY: 'simulator',
-    ELEVENLABS_BASE_URL: fakes.elevenlabs.url,
-  };
-  return startFrontdesk(env, 'all', logger, now ? { now: () => now } : {});
-}
-
-function scratchDatabaseUrl(base: string): string {
-  const url = new URL(base);
-  url.pathname = `/frontdesk_call_${randomBytes(6).toString('hex')}`;
-  return url.toString();
+  await fakes?.close();
 }
 
 function readScript(path: string): string[] {
@@ -133,15 +102,17 @@ function readScript(path: string): string[] {
   return lines as string[];
 }
 
-function parseLatencies(text: string): Record<string, number> {
-  const latencies: Record<string, number> = {};
+/** `llm=…` starts the fake OpenAI (the model answers unsure sentences); without it, rules only. */
+function parseLatencies(text: string): VendorLatencies {
+  const keys = { deepgram: 'deepgramMs', tts: 'ttsMs', llm: 'llmMs' } as const;
+  const latencies: VendorLatencies = {};
   for (const part of text.split(',').filter(Boolean)) {
     const [name, value] = part.split('=');
     const ms = Number(value);
-    if (!name || !['deepgram', 'tts', 'llm'].includes(name) || !Number.isFinite(ms) || ms < 0) {
+    if (!name || !(name in keys) || !Number.isFinite(ms) || ms < 0) {
       fail(`--vendor-latency: expected name=ms pairs of deepgram, tts, llm; got "${part}"`);
     }
-    latencies[name] = ms;
+    latencies[keys[name as keyof typeof keys]] = ms;
   }
   return latencies;
 }

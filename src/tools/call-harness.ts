@@ -1,0 +1,126 @@
+/**
+ * What `npm run call` and the benchmarks share to phone Frontdesk locally: the vendor fakes of
+ * `test/fakes` at chosen latencies, and Frontdesk started in this process against them on a
+ * scratch database (dropped on close), so a run with a pinned clock repeats.
+ */
+import { randomBytes } from 'node:crypto';
+import { startFakeDeepgram, type FakeDeepgram } from '../../test/fakes/deepgram.js';
+import { startFakeElevenLabs, type FakeElevenLabs } from '../../test/fakes/elevenlabs.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/openai.js';
+import { startFrontdesk, type RunningFrontdesk, type StartOptions } from '../app/frontdesk.js';
+import type { Env } from '../config/env.js';
+import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
+import type { Logger } from '../observability/logger.js';
+import { dropDatabase } from '../storage/ensure-database.js';
+
+/** Vendor latencies the fakes add, in ms. `llmMs` absent: no model (rules only). */
+export interface VendorLatencies {
+  /** From the end of speech (after Deepgram's own endpointing silence) to the final transcript. */
+  deepgramMs?: number;
+  /** ElevenLabs: request to the first audio byte. */
+  ttsMs?: number;
+  /** OpenAI: request to the (non-streamed) answer. */
+  llmMs?: number;
+}
+
+export interface CallFakes {
+  deepgram: FakeDeepgram;
+  elevenlabs: FakeElevenLabs;
+  openai: FakeOpenAI | undefined;
+  close(): Promise<void>;
+}
+
+/** Where Frontdesk finds its vendors; any absent one is replaced by its local stand-in. */
+export interface VendorUrls {
+  deepgram?: string;
+  elevenlabs?: string;
+  openai?: string;
+}
+
+export async function startCallFakes(latencies: VendorLatencies, options: { ttsMsPerCharacter?: number } = {}): Promise<CallFakes> {
+  const deepgram = await startFakeDeepgram();
+  deepgram.latencyMs = latencies.deepgramMs ?? 0;
+  const elevenlabs = await startFakeElevenLabs();
+  elevenlabs.firstByteDelayMs = latencies.ttsMs ?? 0;
+  if (options.ttsMsPerCharacter !== undefined) elevenlabs.msPerCharacter = options.ttsMsPerCharacter;
+  const openai = latencies.llmMs === undefined ? undefined : await startFakeOpenAI();
+  if (openai) openai.latencyMs = latencies.llmMs!;
+  return {
+    deepgram,
+    elevenlabs,
+    openai,
+    async close() {
+      await deepgram.close();
+      await elevenlabs.close();
+      await openai?.close();
+    },
+  };
+}
+
+export function fakeUrls(fakes: CallFakes): VendorUrls {
+  return { deepgram: fakes.deepgram.url, elevenlabs: fakes.elevenlabs.url, ...(fakes.openai ? { openai: fakes.openai.url } : {}) };
+}
+
+export interface LocalFrontdesk {
+  app: RunningFrontdesk;
+  /** Where to post and connect, e.g. `http://127.0.0.1:PORT`. */
+  target: string;
+  /** The origin signatures cover. */
+  publicUrl: string;
+  authToken: string;
+  close(): Promise<void>;
+}
+
+export interface LocalFrontdeskOptions {
+  logger: Logger;
+  /** Pins the clock of every conversation and booking. */
+  now?: Date;
+  role?: 'web' | 'all';
+  voice?: StartOptions['voice'];
+  /** Env values on top (MAX_CALLS for load runs). */
+  overrides?: Partial<Env>;
+}
+
+/** Frontdesk in this process on a scratch database of DATABASE_URL's server, against `urls`. */
+export async function startLocalFrontdesk(base: Env, urls: VendorUrls, options: LocalFrontdeskOptions): Promise<LocalFrontdesk> {
+  const scratch = scratchDatabaseUrl(base.DATABASE_URL);
+  const env: Env = {
+    ...base,
+    ...options.overrides,
+    PORT: 0,
+    DATABASE_URL: scratch,
+    DEEPGRAM_API_KEY: urls.deepgram ? 'simulator' : undefined,
+    DEEPGRAM_URL: urls.deepgram,
+    ELEVENLABS_API_KEY: urls.elevenlabs ? 'simulator' : undefined,
+    ELEVENLABS_BASE_URL: urls.elevenlabs,
+    OPENAI_API_KEY: urls.openai ? 'simulator' : undefined,
+    OPENAI_BASE_URL: urls.openai,
+  };
+  const startOptions: StartOptions = {
+    ...(options.now ? { now: () => options.now! } : {}),
+    ...(options.voice ? { voice: options.voice } : {}),
+  };
+  let app: RunningFrontdesk;
+  try {
+    app = await startFrontdesk(env, options.role ?? 'all', options.logger, startOptions);
+  } catch (error) {
+    await dropDatabase(scratch);
+    throw error;
+  }
+  return {
+    app,
+    target: app.url!,
+    publicUrl: app.publicUrl!,
+    authToken: resolveTwilioAuthToken(env).token,
+    async close() {
+      await app.close();
+      await dropDatabase(scratch);
+    },
+  };
+}
+
+function scratchDatabaseUrl(base: string): string {
+  const url = new URL(base);
+  url.pathname = `/frontdesk_call_${randomBytes(6).toString('hex')}`;
+  return url.toString();
+}
