@@ -19,6 +19,7 @@ import { LateTextReplies } from '../channels/late-text-replies.js';
 import { createTeamInbox } from '../channels/team-inbox.js';
 import type { TextChannelDependencies } from '../channels/inbound-text.js';
 import { createTextRateLimit, type TextRateLimitOptions } from '../channels/text-rate-limit.js';
+import { ipRateLimit, type IpRateLimitOptions } from '../http/ip-rate-limit.js';
 import { createScheduler } from '../scheduling/scheduler.js';
 import { createCalendar } from './calendar.js';
 import { createSenders } from './senders.js';
@@ -84,6 +85,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Per-number text limits; tests give each app its own Redis key prefix. */
   textRateLimit?: TextRateLimitOptions;
+  /** Per-address cap on text webhooks (default 3000 a minute); tests that flood on purpose raise it. */
+  textWebhookIpLimit?: IpRateLimitOptions;
   /** Media-stream call timings (silence, fillers, endpointing) and speech vendor policies; tests shorten them. */
   voice?: { call?: CallTuning; speech?: SpeechTuning };
 }
@@ -145,6 +148,11 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
         conversations,
         voiceStreams: mediaCalls.streams,
         lateTextReplies,
+        textWebhookIpLimit: ipRateLimit(redis, {
+          requestsPerWindow: 3000,
+          ...(options.textRateLimit?.keyPrefix ? { keyPrefix: `${options.textRateLimit.keyPrefix}:ip` } : {}),
+          ...options.textWebhookIpLimit,
+        }),
         ledger: new IdempotencyLedger(dataSource),
         metrics,
         metricsToken: env.METRICS_TOKEN,

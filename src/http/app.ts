@@ -24,6 +24,8 @@ export interface HttpDependencies {
   conversations: TextChannelDependencies;
   /** Text replies that missed the inline budget; the composition root drains them at shutdown. */
   lateTextReplies: LateTextReplies;
+  /** Per-address cap on the text webhooks. */
+  textWebhookIpLimit?: RequestHandler;
   healthChecks: HealthCheck[];
   vendors: readonly VendorStatus[];
   healthDetails?: () => Record<string, unknown>;
@@ -65,7 +67,9 @@ export function createHttpApp(deps: HttpDependencies): Express {
     }),
   );
 
-  app.use(twilioTextRoutes({ webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies }));
+  app.use(
+    twilioTextRoutes({ webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies, ipRateLimit: deps.textWebhookIpLimit }),
+  );
 
   app.use(adminRoutes(deps.admin));
 

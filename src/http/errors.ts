@@ -13,6 +13,7 @@ export const httpErrors = {
   not_found: { status: 404, meaning: 'No route answers this method and path.' },
   payload_too_large: { status: 413, meaning: 'The body is larger than 64 KB.' },
   unsupported_media_type: { status: 415, meaning: 'The body must be application/x-www-form-urlencoded.' },
+  rate_limited: { status: 429, meaning: 'Too many requests from this address; Retry-After says when to try again.' },
   internal: { status: 500, meaning: 'Something failed on our side; it was logged.' },
 } as const;
 

@@ -34,6 +34,8 @@ export interface TwilioWebhookSpec<Params, Prepared = undefined> {
    * of the same conversation won), both run again on fresh state.
    */
   prepare?(params: Params): Promise<Prepared>;
+  /** Runs before anything is parsed (rate limits); its refusals are counted like any answer. */
+  guard?: RequestHandler;
   handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
   /** Answer when the handler fails (e.g. Postgres is down); nothing was stored. */
   fallback?(params: Params, error: unknown): StoredResponse;
@@ -134,7 +136,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
       send(res, spec.fallback(params, error));
     }
   };
-  return [count, parse, handler];
+  return spec.guard ? [count, spec.guard, parse, handler] : [count, parse, handler];
 }
 
 /** The result of `work`, or undefined when `deadlineMs` passes first (no deadline: always the result). */

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { prepareTextTurn, recordTextTurn, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
@@ -24,6 +24,8 @@ const statusParams = z.looseObject({
 
 export interface TextRouteDependencies {
   webhook: TwilioWebhookContext;
+  /** Per-address cap on text webhooks; absent, none. */
+  ipRateLimit?: RequestHandler | undefined;
   texts: TextChannelDependencies;
   lateReplies: LateTextReplies;
 }
@@ -50,6 +52,7 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
       ...twilioWebhook<TextParams, PreparedTextTurn>(deps.webhook, {
         route,
         params: textParams,
+        ...(deps.ipRateLimit ? { guard: deps.ipRateLimit } : {}),
         eventId: (params) => `${channel}:${params.MessageSid}`,
         prepare: (params) =>
           prepareTextTurn(deps.texts, {

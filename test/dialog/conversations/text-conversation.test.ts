@@ -160,4 +160,23 @@ describe('text conversations through the signed SMS webhook (salon, rules only)'
     );
     assert.equal(row.n, 13, 'every message is kept');
   });
+
+  it('caps text webhooks per address with 429 and Retry-After, counted like any answer', async () => {
+    const capped = await startTestFrontdesk({}, 'web', { now: () => now, textWebhookIpLimit: { requestsPerWindow: 3 } });
+    try {
+      // Counted in Redis once it is connected (in memory before): wait, so all four count in one place.
+      for (let tries = 0; (await fetch(`${capped.url}/health`)).status !== 200; tries += 1) {
+        if (tries > 100) throw new Error('Redis never connected');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const texts = textThread(capped, { from: nextPhone(), to: salonSms });
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await texts.send(`hello ${i}`)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      const counted = await capped.running.metrics.registry.getSingleMetricAsString('frontdesk_webhook_requests_total');
+      assert.match(counted, /route="\/twilio\/sms",status="429"\} 1/);
+    } finally {
+      await capped.close();
+    }
+  });
 });
