@@ -4,6 +4,7 @@ import type { Business } from '../config/business-schema.js';
 import type { TeamInbox, TeamMessage } from '../dialog/policy/take-message.js';
 import { writeOutbox, type OutboxEntry } from '../storage/outbox.js';
 import type { OutboundMail } from './senders/mail-sender.js';
+import { escapeHtml } from './senders/mail-html.js';
 
 /**
  * Messages for a business's team go out through the outbox like every other promise we make:
@@ -44,8 +45,4 @@ function deliveryOf(business: Business, message: TeamMessage, dedupeKey: string)
   }
   const { name, phone, reason, channel } = message;
   return { businessId: business.id, kind: 'team-message', dedupeKey, payload: { name, phone, reason, channel } };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

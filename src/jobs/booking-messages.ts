@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { sayClockTime } from '../dialog/rendering/spoken-time.js';
+import { paragraphs } from '../channels/senders/mail-html.js';
 
 /**
  * The words of booking confirmations, change notices and reminders, for texts and email. Written
@@ -73,10 +74,6 @@ export function emailFor(notice: Exclude<BookingNotice, 'reminder'>, facts: Book
   return {
     subject: `${subjects[notice]}: ${facts.serviceName} at ${facts.businessName}, ${when}`,
     text: lines.join('\n'),
-    html: lines.map((line) => (line === '' ? '' : `<p>${escapeHtml(line)}</p>`)).join('\n'),
+    html: paragraphs(lines),
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -4,6 +4,7 @@ import type { BusinessDirectory } from '../config/business-directory.js';
 import type { Business } from '../config/business-schema.js';
 import { writeOutbox } from '../storage/outbox.js';
 import { markFinished, markSent } from './outbox-claim.js';
+import { escapeHtml } from '../channels/senders/mail-html.js';
 
 /** Caller lines quoted in the short summary; the full transcript follows in the HTML part. */
 const QUOTED_CALLER_LINES = 6;
@@ -96,8 +97,4 @@ export function summaryMail(business: Business, call: SummarisedCall, turns: rea
     `<p>Transcript:</p><p>${turns.map((turn) => escapeHtml(line(turn))).join('<br>')}</p>`,
   ].join('\n');
   return { subject: `Call from ${caller}: ${call.outcome ?? 'ended'}`, text, html };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
