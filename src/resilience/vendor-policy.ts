@@ -80,6 +80,11 @@ export interface VendorPolicy {
    * attempt timed out, and otherwise the last attempt's own error.
    */
   execute<T>(fn: (signal: AbortSignal) => Promise<T>, options?: ExecuteOptions): Promise<T>;
+  /**
+   * What the breaker would do with a call now: `half-open` once an open breaker's wait is over
+   * (the next call is the trial), even before any call has been tried. Callers that skip the
+   * vendor while this says `open` therefore still make the trial call that can close it.
+   */
   state(): BreakerStateName;
 }
 
@@ -135,8 +140,12 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
   const retrying = createRetry(settings);
 
   metrics.breakerState.set(labels, breakerState.closed);
+  // cockatiel moves an open breaker to half-open only inside `execute`, so its own `state` stays
+  // `open` for a caller that asks before trying; `state()` below answers from the opening time.
+  let openedAtMs = 0;
   breaker.onStateChange((state) => {
     const name = stateNames[state];
+    if (name === 'open') openedAtMs = Date.now();
     metrics.breakerState.set(labels, gaugeValues[name]);
     logStateChange(logger, dependency, name, breaker);
   });
@@ -162,7 +171,10 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
       if (executeOptions.idempotent !== true || retrying === undefined) return attempt(fn, caller);
       return retrying.execute(() => attempt(fn, caller));
     },
-    state: () => stateNames[breaker.state],
+    state() {
+      const name = stateNames[breaker.state];
+      return name === 'open' && Date.now() - openedAtMs >= settings.halfOpenAfterMs ? 'half-open' : name;
+    },
   };
 }
 
