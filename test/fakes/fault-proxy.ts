@@ -6,7 +6,8 @@
  * - `hang(true)`: connections are accepted but nothing is forwarded either way; bytes are held,
  *   not dropped, so a protocol stream is intact when `hang(false)` lets them through. New
  *   connections are not even dialled upstream until then (a server that accepts and stalls).
- * - `reset()`: every open connection is destroyed with a TCP RST (`ECONNRESET` on both ends).
+ * - `reset()`: every open connection is destroyed with a TCP RST (`ECONNRESET` on both ends);
+ *   `resetNew(true)`: every new connection is accepted and reset at once (a crashing server).
  * - `cut()`: every open connection is closed now (FIN), as when a server goes away.
  * - `refuse(true)`: the listener closes, so new connections get `ECONNREFUSED`; `refuse(false)`
  *   listens again on the same port. Open connections are left alone (`cut()` them too for "down").
@@ -27,6 +28,7 @@ export interface FaultProxy {
   latencyMs: number;
   hang(on: boolean): void;
   reset(): void;
+  resetNew(on: boolean): void;
   cut(): void;
   refuse(on: boolean): Promise<void>;
   close(): Promise<void>;
@@ -142,7 +144,7 @@ class ProxiedConnection {
 }
 
 export async function startFaultProxy(target: FaultProxyTarget): Promise<FaultProxy> {
-  const state = { latencyMs: 0, hanging: false };
+  const state = { latencyMs: 0, hanging: false, resettingNew: false };
   const connections = new Set<ProxiedConnection>();
   let accepted = 0;
   let port = 0;
@@ -150,6 +152,11 @@ export async function startFaultProxy(target: FaultProxyTarget): Promise<FaultPr
 
   const onConnection = (client: Socket): void => {
     accepted += 1;
+    if (state.resettingNew) {
+      client.on('error', () => client.destroy());
+      client.resetAndDestroy();
+      return;
+    }
     const connection: ProxiedConnection = new ProxiedConnection(client, target, state, () => connections.delete(connection));
     connections.add(connection);
   };
@@ -206,6 +213,9 @@ export async function startFaultProxy(target: FaultProxyTarget): Promise<FaultPr
       if (!on) for (const connection of connections) connection.resume();
     },
     reset: () => closeAll('reset'),
+    resetNew(on) {
+      state.resettingNew = on;
+    },
     cut: () => closeAll('destroy'),
     refuse: (on) => (on ? stopListening(false) : listen()),
     async close() {

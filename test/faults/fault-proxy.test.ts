@@ -115,6 +115,17 @@ describe('fault proxy', () => {
     assert.equal(proxy.open, 0);
   });
 
+  it('resetNew: new connections are reset at once until it ends', async () => {
+    proxy.resetNew(true);
+    // The RST may arrive before or after the client sees its connection established.
+    const code = await open().then(closed, (error: NodeJS.ErrnoException) => error.code);
+    assert.equal(code, 'ECONNRESET');
+    proxy.resetNew(false);
+    const again = await open();
+    again.write('v');
+    assert.equal(await receive(again, 1), 'v');
+  });
+
   it('cut: open connections close now; new ones still work', async () => {
     const socket = await open();
     const gone = closed(socket);
