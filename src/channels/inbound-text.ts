@@ -8,6 +8,7 @@ import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
+import { withinDeadline } from '../resilience/deadline.js';
 import { writeOutbox } from '../storage/outbox.js';
 import { recordTextMessage } from './text-messages.js';
 import type { TextRateLimit } from './text-rate-limit.js';
@@ -89,23 +90,11 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
     previous,
     { utterance: inbound.body, channel: inbound.channel, customerPhone: phone, now: at },
   );
-  const ready = await withinBudget(thinking, deps.inlineReplyBudgetMs ?? INLINE_REPLY_BUDGET_MS);
+  const ready = await withinDeadline(thinking, deps.inlineReplyBudgetMs ?? INLINE_REPLY_BUDGET_MS);
   if (!ready) return { ...turn, late: thinking };
   return { ...turn, state: ready.state, reply: ready.reply.text };
 }
 
-/** The turn's result if it is ready within `budgetMs`; its failure is not hidden either way. */
-async function withinBudget(thinking: Promise<DialogTurnResult>, budgetMs: number): Promise<DialogTurnResult | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const outOfTime = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), budgetMs);
-  });
-  try {
-    return await Promise.race([thinking, outOfTime]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Saves a prepared turn in the webhook's transaction — the inbound message, the new dialog
@@ -118,10 +107,12 @@ export async function recordTextTurn(manager: EntityManager, turn: PreparedTextT
   if (!business || !conversation) return response.toString();
 
   const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
+  // The customer row before the conversation row: the order `openConversation` takes them in,
+  // so two texts from one number never wait on each other in opposite orders (a deadlock).
+  await recordConsent(manager, conversation.customerId, turn);
   await recordTextMessage(manager, { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' });
   // A late turn saves its own state when it finishes; saving the old one now would only bump the version.
   if (!turn.late) await saveConversationState(manager, conversation, turn.state ?? restoreDialogState(conversation.state), turn.at);
-  await recordConsent(manager, conversation.customerId, turn);
   if (turn.reply) {
     await recordTextMessage(manager, { ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
     response.message(turn.reply);

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { formatIssues } from '../config/format-issues.js';
 import { fingerprint, type IdempotencyLedger, type LedgerOutcome, type LedgerWork, type StoredResponse } from '../resilience/idempotency-ledger.js';
+import { withinDeadline } from '../resilience/deadline.js';
 import { InFlightEvents } from '../resilience/in-flight-events.js';
+import { OneAtATime } from '../resilience/one-at-a-time.js';
 import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { HttpError } from './errors.js';
 
@@ -34,6 +36,12 @@ export interface TwilioWebhookSpec<Params, Prepared = undefined> {
    * of the same conversation won), both run again on fresh state.
    */
   prepare?(params: Params): Promise<Prepared>;
+  /**
+   * Turns with the same key (one customer's text thread) run one at a time in this process, so
+   * they do not race for the conversation; other processes are still kept right by `prepare`'s
+   * version check.
+   */
+  oneAtATimeBy?(params: Params): string;
   /** Runs before anything is parsed (rate limits); its refusals are counted like any answer. */
   guard?: RequestHandler;
   handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
@@ -89,6 +97,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
   };
   const parse = express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT, parameterLimit: 200 });
   const inFlight = new InFlightEvents<{ outcome: LedgerOutcome; requestFingerprint: string }>();
+  const turns = new OneAtATime();
   const handler: RequestHandler = async (req, res, next) => {
     try {
       requireFormBody(req);
@@ -105,8 +114,9 @@ export function twilioWebhook<Params, Prepared = undefined>(
     const params = parsed.data;
     const body: Record<string, unknown> = req.body;
     try {
+      const run = () => runOnce(context, spec, params, body);
       const answering = inFlight.run(spec.eventId(params), async () => ({
-        outcome: await runOnce(context, spec, params, body),
+        outcome: await (spec.oneAtATimeBy ? turns.run(spec.oneAtATimeBy(params), run) : run()),
         requestFingerprint: fingerprint(body),
       }));
       const answered = await withinDeadline(answering, spec.fallback ? spec.answerWithinMs : undefined);
@@ -139,20 +149,6 @@ export function twilioWebhook<Params, Prepared = undefined>(
   return spec.guard ? [count, spec.guard, parse, handler] : [count, parse, handler];
 }
 
-/** The result of `work`, or undefined when `deadlineMs` passes first (no deadline: always the result). */
-async function withinDeadline<T>(work: Promise<T>, deadlineMs: number | undefined): Promise<T | undefined> {
-  if (deadlineMs === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), deadlineMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The caller already has the fallback; the work's end is only logged. */
 function answerLate(context: TwilioWebhookContext, spec: { route: string; answerWithinMs?: number }, answering: Promise<unknown>): void {
   context.logger.warn({ route: spec.route, deadlineMs: spec.answerWithinMs }, 'webhook not answered in time; answered with the fallback');
@@ -162,7 +158,8 @@ function answerLate(context: TwilioWebhookContext, spec: { route: string; answer
   );
 }
 
-const CONCURRENT_TURN_ATTEMPTS = 3;
+/** Tries for a turn that keeps losing its conversation to turns in other processes. */
+const CONCURRENT_TURN_ATTEMPTS = 5;
 
 async function runOnce<Params, Prepared>(
   context: TwilioWebhookContext,

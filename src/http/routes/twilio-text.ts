@@ -54,6 +54,7 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
         params: textParams,
         ...(deps.ipRateLimit ? { guard: deps.ipRateLimit } : {}),
         eventId: (params) => `${channel}:${params.MessageSid}`,
+        oneAtATimeBy: (params) => `${channel}:${params.To}:${params.From}`,
         prepare: (params) =>
           prepareTextTurn(deps.texts, {
             messageSid: params.MessageSid,

@@ -117,6 +117,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
       route: '/twilio/voice/gather',
       params: gatherParams,
       eventId: (params) => `gather:${params.CallSid}:${params.turn}`,
+      oneAtATimeBy: (params) => params.CallSid,
       prepare: (params) =>
         prepareGatherTurn(deps.gather, { callSid: params.CallSid, speech: params.SpeechResult, digits: params.Digits }),
       handle: async (_params, { manager }, turn) => twiml(await recordGatherTurn(manager, turn)),

@@ -179,4 +179,17 @@ describe('text conversations through the signed SMS webhook (salon, rules only)'
       await capped.close();
     }
   });
+
+  it('takes texts from one number that arrive together one at a time: all kept, all answered, none lost to a race', async () => {
+    const customer = nextPhone();
+    const texts = textThread(app, { from: customer, to: salonSms });
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => texts.send(`what are your opening hours ${i}`)));
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200, 200, 200]);
+    assert.ok(answers.every((answer) => answer.reply.startsWith("We're open")), JSON.stringify(answers.map((answer) => answer.reply)));
+    const [conversation] = await app.db.dataSource.query(
+      `SELECT v.version FROM conversations v JOIN customers c ON c.id = v.customer_id WHERE c.phone = $1`,
+      [customer],
+    );
+    assert.equal(conversation.version, 5, 'five turns saved, one after another');
+  });
 });
