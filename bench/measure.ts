@@ -15,8 +15,8 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Prints `name_p50_ms: n` and `name_p99_ms: n`, one figure per line. */
+/** Prints `name_p50: n ms` and `name_p99: n ms`, one figure per line. */
 export function report(name: string, timesMs: readonly number[]): void {
-  console.log(`${name}_p50_ms: ${percentile(timesMs, 50).toFixed(3)}`);
-  console.log(`${name}_p99_ms: ${percentile(timesMs, 99).toFixed(3)}`);
+  console.log(`${name}_p50: ${percentile(timesMs, 50).toFixed(3)} ms`);
+  console.log(`${name}_p99: ${percentile(timesMs, 99).toFixed(3)} ms`);
 }

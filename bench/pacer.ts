@@ -1,6 +1,6 @@
 /**
  * Outbound pacing over real local websockets, measured at the receiving (Twilio) side:
- * - `pacer_drift_ms_after_60s`: one call plays 60 s of audio; how far the last frame's arrival
+ * - `pacer_drift_after_60s`: one call plays 60 s of audio; how far the last frame's arrival
  *   is from 2999 × 20 ms after the first (positive: late). A timer per frame would drift by
  *   seconds; an anchored clock stays within a timer tick.
  * - `pacer_100_calls_*`: 100 calls play 10 s at once on the one shared clock: worst drift,
@@ -69,9 +69,9 @@ function figures(client: TwilioMediaClient, expectedFrames: number): CallFigures
 
 export async function pacerBench(): Promise<void> {
   const [single] = await playCalls(1, 60);
-  console.log(`pacer_frames_after_60s: ${single!.frames}`);
-  console.log(`pacer_drift_ms_after_60s: ${single!.driftMs.toFixed(2)}`);
-  console.log(`pacer_gap_p99_ms: ${percentile(single!.gapsMs, 99).toFixed(2)}`);
+  console.log(`pacer_frames_after_60s: ${single!.frames} frames`);
+  console.log(`pacer_drift_after_60s: ${single!.driftMs.toFixed(2)} ms`);
+  console.log(`pacer_gap_p99: ${percentile(single!.gapsMs, 99).toFixed(2)} ms`);
 
   const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
@@ -80,7 +80,7 @@ export async function pacerBench(): Promise<void> {
   const elapsedMs = performance.now() - startedMs;
   console.log(`pacer_100_calls_all_frames_sent: ${many.every((call) => call.frames === 500)}`);
   const worstDriftMs = many.map((call) => call.driftMs).reduce((worst, ms) => (Math.abs(ms) > Math.abs(worst) ? ms : worst), 0);
-  console.log(`pacer_100_calls_drift_ms_worst: ${worstDriftMs.toFixed(2)}`);
-  console.log(`pacer_100_calls_gap_p99_ms: ${percentile(many.flatMap((call) => call.gapsMs), 99).toFixed(2)}`);
-  console.log(`pacer_100_calls_cpu_pct_of_one_core: ${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(1)}`);
+  console.log(`pacer_100_calls_drift_worst: ${worstDriftMs.toFixed(2)} ms`);
+  console.log(`pacer_100_calls_gap_p99: ${percentile(many.flatMap((call) => call.gapsMs), 99).toFixed(2)} ms`);
+  console.log(`pacer_100_calls_cpu: ${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(1)} % of a core`);
 }

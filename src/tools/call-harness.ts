@@ -77,6 +77,8 @@ export interface LocalFrontdeskOptions {
   now?: Date;
   role?: 'web' | 'all';
   voice?: StartOptions['voice'];
+  /** The per-address cap on text webhooks; load runs from one address raise it. */
+  textWebhookIpLimit?: StartOptions['textWebhookIpLimit'];
   /** Env values on top (MAX_CALLS for load runs). */
   overrides?: Partial<Env>;
 }
@@ -99,6 +101,7 @@ export async function startLocalFrontdesk(base: Env, urls: VendorUrls, options: 
   const startOptions: StartOptions = {
     ...(options.now ? { now: () => options.now! } : {}),
     ...(options.voice ? { voice: options.voice } : {}),
+    ...(options.textWebhookIpLimit ? { textWebhookIpLimit: options.textWebhookIpLimit } : {}),
   };
   let app: RunningFrontdesk;
   try {

@@ -1,0 +1,104 @@
+/**
+ * What the call benchmarks share: caller speech made once per sentence, Frontdesk and the vendor
+ * fakes started in this process (the call simulator's harness), and the figures the stored turns
+ * hold. Logs go to stderr at warn so stdout stays `name: value unit` lines.
+ */
+import pino from 'pino';
+import { parseEnv, type Env } from '../src/config/env.js';
+import { createLogger, type Logger } from '../src/observability/logger.js';
+import { fakeUrls, startCallFakes, startLocalFrontdesk, type CallFakes, type LocalFrontdesk, type VendorLatencies } from '../src/tools/call-harness.js';
+import { espeakMulaw } from '../src/tools/espeak-speech.js';
+import type { LocalFrontdeskOptions } from '../src/tools/call-harness.js';
+import { percentile } from './measure.js';
+
+export { percentile };
+
+/** Published figures the fakes are set to (issue 10): Deepgram final, LLM first token, ElevenLabs flash first byte. */
+export const PUBLISHED: Required<VendorLatencies> = { deepgramMs: 350, llmMs: 350, ttsMs: 75 };
+/** Deepgram's endpointing silence (our `endpointing=300`) comes before its 350 ms. */
+export const ENDPOINTING_SILENCE_MS = 300;
+export const SALON_NUMBER = '+15550001000';
+/** The salon's day for every call bench: a Tuesday morning, so "tomorrow at three" is bookable. */
+export const BENCH_NOW = new Date('2026-12-01T15:00:00Z');
+
+export function benchLogger(): Logger {
+  return createLogger({ level: 'warn', destination: pino.destination(2) });
+}
+
+const speech = new Map<string, Promise<Buffer>>();
+
+/** espeak-ng audio of `text`, made once per run. */
+export function spoken(text: string): Promise<Buffer> {
+  let audio = speech.get(text);
+  if (!audio) speech.set(text, (audio = espeakMulaw(text)));
+  return audio;
+}
+
+export interface CallRig {
+  env: Env;
+  fakes: CallFakes;
+  frontdesk: LocalFrontdesk;
+  close(): Promise<void>;
+}
+
+/**
+ * Fakes at `latencies` and Frontdesk against them. `ttsMsPerCharacter` shortens the fake's audio
+ * (default 60 ms a character makes a 5 s greeting) so a bench spends its time on turns.
+ */
+export async function startCallRig(latencies: VendorLatencies, options: { ttsMsPerCharacter?: number } & Partial<LocalFrontdeskOptions> = {}): Promise<CallRig> {
+  const env = parseEnv();
+  const fakes = await startCallFakes(latencies, { ttsMsPerCharacter: options.ttsMsPerCharacter ?? 20 });
+  if (fakes.openai) fakes.openai.fallback = { content: JSON.stringify(MODEL_ANSWER) };
+  const logger = options.logger ?? benchLogger();
+  try {
+    // The web role alone, as production runs it: the workers (outbox relay, confirmation texts
+    // after a booking) have their own process and do not share the calls' event loop.
+    const frontdesk = await startLocalFrontdesk(env, fakeUrls(fakes), { now: BENCH_NOW, role: 'web', ...options, logger });
+    return {
+      env,
+      fakes,
+      frontdesk,
+      async close() {
+        await frontdesk.close();
+        await fakes.close();
+      },
+    };
+  } catch (error) {
+    await fakes.close();
+    throw error;
+  }
+}
+
+/** What the fake model says to every unsure sentence: someone wants to book (strict-schema shape). */
+const MODEL_ANSWER = {
+  acts: ['inform_intent'],
+  intent: 'book',
+  date: null,
+  time: null,
+  time_of_day: null,
+  service: null,
+  staff: null,
+  name: null,
+  phone: null,
+  email: null,
+  faq_topic: null,
+  requested: [],
+  choice: null,
+  shift: null,
+  confidence: 0.9,
+};
+
+/** A caller number per call, so no call finds another's booking or conversation. */
+export function callerNumber(index: number): string {
+  return `+1555${String(2000000 + index).padStart(7, '0')}`;
+}
+
+/** `name: value unit`, the one output format of `npm run bench`. */
+export function figure(name: string, value: number | string | boolean, unit = ''): void {
+  const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(1)) : String(value);
+  console.log(`${name}: ${text}${unit ? ` ${unit}` : ''}`);
+}
+
+export function percentiles(name: string, values: readonly number[], unit: string, ps: number[] = [50, 99]): void {
+  for (const p of ps) figure(`${name}_p${p}`, percentile(values, p), unit);
+}

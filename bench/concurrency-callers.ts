@@ -1,0 +1,95 @@
+/**
+ * The far side of the concurrency benchmark, on its own thread so that its work (Twilio's side
+ * of every stream, the fake Deepgram hearing every frame, the fake ElevenLabs) is not charged to
+ * the web process's event loop, and its measurements are not delayed by it.
+ *
+ * Protocol with the main thread: posts `{ urls }` once the fakes listen; then answers each
+ * `{ run }` with `{ result }`.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { encodeMulaw, SAMPLE_RATE } from '../media-streams/mulaw.js';
+import { fakeUrls, startCallFakes } from '../src/tools/call-harness.js';
+import { simulateCall, type SimulatedCall } from '../src/tools/call-simulator.js';
+
+export interface CallersRun {
+  calls: number;
+  target: string;
+  publicUrl: string;
+  authToken: string;
+  to: string;
+  /** Calls start this far apart, in ms (a burst of hundreds of answers in one ms is not a load pattern). */
+  staggerMs: number;
+  /** Calls still going after this are hung up, in ms. */
+  deadlineMs: number;
+}
+
+export interface CallersResult {
+  callsAnswered: number;
+  callsFailed: number;
+  /** Per call, arrival times of the agent's frames (ms, this thread's clock). */
+  frameTimes: number[][];
+  /** This thread's own event-loop delay p99, in ms: above a few ms, its timings are suspect. */
+  callerLoopDelayP99Ms: number;
+}
+
+const TRANSCRIPT = "hi I'd like a haircut tomorrow at three pm";
+
+/** 1.5 s of "speech" the fake Deepgram hears as an utterance: a warbling tone, no espeak needed. */
+function generatedUtterance(): Buffer {
+  const samples = SAMPLE_RATE * 1.5;
+  const pcm = new Int16Array(samples);
+  for (let i = 0; i < samples; i += 1) pcm[i] = Math.round(6000 * Math.sin((2 * Math.PI * (180 + 60 * Math.sin(i / 900)) * i) / SAMPLE_RATE));
+  return encodeMulaw(pcm);
+}
+
+async function runCalls(run: CallersRun): Promise<CallersResult> {
+  const utterance = generatedUtterance();
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const deadline = AbortSignal.timeout(run.deadlineMs);
+  const calls = Array.from({ length: run.calls }, async (_unused, index): Promise<SimulatedCall | undefined> => {
+    await new Promise((resolve) => setTimeout(resolve, index * run.staggerMs));
+    try {
+      return await simulateCall({
+        target: run.target,
+        publicUrl: run.publicUrl,
+        authToken: run.authToken,
+        from: `+1555${String(3000000 + index).padStart(7, '0')}`,
+        to: run.to,
+        utterances: [utterance],
+        agentQuietMs: 500,
+        agentTimeoutMs: Math.max(1000, run.deadlineMs - index * run.staggerMs),
+        signal: deadline,
+      });
+    } catch {
+      return undefined;
+    }
+  });
+  const finished = await Promise.all(calls);
+  delay.disable();
+  const answered = finished.filter((call): call is SimulatedCall => call?.mode === 'stream');
+  return {
+    callsAnswered: answered.length,
+    callsFailed: run.calls - answered.length,
+    frameTimes: answered.map((call) => call.agentFrameTimes),
+    callerLoopDelayP99Ms: delay.percentile(99) / 1e6,
+  };
+}
+
+const fakes = await startCallFakes({ deepgramMs: 350, ttsMs: 75 }, { ttsMsPerCharacter: 30 });
+fakes.deepgram.fallback = TRANSCRIPT;
+parentPort!.postMessage({ urls: fakeUrls(fakes) });
+parentPort!.on('message', (message: { run?: CallersRun; close?: true }) => {
+  if (message.run) {
+    runCalls(message.run).then(
+      (result) => parentPort!.postMessage({ result }),
+      (error: unknown) => parentPort!.postMessage({ error: String(error) }),
+    );
+  } else if (message.close) {
+    fakes.close().then(
+      () => parentPort!.close(),
+      (error: unknown) => parentPort!.postMessage({ error: String(error) }),
+    );
+  }
+});

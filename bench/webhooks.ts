@@ -1,0 +1,76 @@
+/**
+ * Webhook throughput: signed `POST /twilio/voice` and `POST /twilio/sms` (each a new event, so
+ * every one goes through the idempotency ledger's insert on Postgres and the route's work: the
+ * call row and its answer; the text's conversation turn and reply) driven by autocannon in a
+ * child process, at rising concurrency. Reported: requests/s and p99 latency per step, and the
+ * best requests/s whose p99 stays ≤ 30 ms. No speech vendor is configured, so `/twilio/voice`
+ * answers in `<Gather>` mode (a stream-mode answer also opens a Deepgram connection per call).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseEnv } from '../src/config/env.js';
+import { findBusiness } from '../src/tools/business-file.js';
+import { startLocalFrontdesk } from '../src/tools/call-harness.js';
+import { benchLogger, figure } from './call-bench.js';
+import type { WebhookLoad, WebhookLoadResult } from './webhook-load.js';
+
+const CONNECTIONS = [1, 2, 4, 8, 16, 32];
+const STEP_S = 4;
+const P99_LIMIT_MS = 30;
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function load(options: WebhookLoad): Promise<WebhookLoadResult> {
+  const { stdout } = await run(`${ROOT}node_modules/.bin/tsx`, ['bench/webhook-load.ts', JSON.stringify(options)], {
+    cwd: ROOT,
+    timeout: (options.durationS + 30) * 1000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as WebhookLoadResult;
+}
+
+export async function webhooksBench(): Promise<void> {
+  const env = parseEnv();
+  const business = findBusiness(env.BUSINESS_CONFIG, 'salon', (message) => {
+    throw new Error(message);
+  });
+  const frontdesk = await startLocalFrontdesk(env, {}, {
+    logger: benchLogger(),
+    role: 'web',
+    // All load comes from 127.0.0.1; Twilio's comes from many addresses. The per-address flood cap
+    // (3000 texts a minute) would answer 429 here and measure itself, not the route.
+    textWebhookIpLimit: { requestsPerWindow: 100_000_000, keyPrefix: `bench:${process.pid}` },
+  });
+  let runIndex = 0;
+  try {
+    for (const route of ['voice', 'sms'] as const) {
+      let best: WebhookLoadResult | undefined;
+      let bestConnections = 0;
+      for (const connections of CONNECTIONS) {
+        const result = await load({
+          target: frontdesk.target,
+          publicUrl: frontdesk.publicUrl,
+          authToken: frontdesk.authToken,
+          route,
+          to: business.phoneNumbers[0]!,
+          connections,
+          durationS: STEP_S,
+          runIndex: runIndex++,
+        });
+        const prefix = `webhooks_${route}_c${connections}`;
+        figure(`${prefix}_requests_per_s`, Math.round(result.requestsPerS), 'req/s');
+        figure(`${prefix}_latency_p99`, result.latencyP99Ms, 'ms');
+        if (result.non2xx + result.errors > 0) figure(`${prefix}_failed`, result.non2xx + result.errors, 'requests');
+        const clean = result.non2xx + result.errors === 0;
+        if (clean && result.latencyP99Ms <= P99_LIMIT_MS && result.requestsPerS > (best?.requestsPerS ?? 0)) {
+          best = result;
+          bestConnections = connections;
+        }
+      }
+      figure(`webhooks_${route}_requests_per_s_at_p99_le_30ms`, Math.round(best?.requestsPerS ?? 0), `req/s (${bestConnections} connections, p99 ${best?.latencyP99Ms ?? '-'} ms)`);
+    }
+  } finally {
+    await frontdesk.close();
+  }
+}
