@@ -10,6 +10,7 @@ import type { CallControl } from './call-control.js';
 import { callPhrases } from './call-phrases.js';
 import { claimStreamToken, loadStreamCall, recordStreamEnd } from './call-record.js';
 import { CallSession, type CallTuning } from './call-session.js';
+import { withinDeadline } from '../../resilience/deadline.js';
 
 export interface StreamCallsOptions {
   conversations: ConversationDependencies;
@@ -20,6 +21,8 @@ export interface StreamCallsOptions {
   /** MAX_CALLS: calls this process carries at once; past it calls get the `<Gather>` mode. */
   maxCalls: number;
   tuning?: CallTuning;
+  /** How long `/twilio/voice` waits for the call's transcription to connect before answering in `<Gather>` mode, in ms. Default 1000. */
+  answerWaitMs?: number;
   /** How long a transcription opened while answering waits for its stream, in ms. Default 20 000. */
   reservationTimeoutMs?: number;
 }
@@ -39,6 +42,9 @@ interface Reservation {
  * time the caller speaks) and warms the business's phrases. When Twilio's stream starts, its
  * token is checked and a `CallSession` takes it over.
  */
+/** Deepgram connects in a few hundred ms; past this a call is better served by `<Gather>`. */
+const ANSWER_WAIT_MS = 1000;
+
 export class StreamCalls {
   readonly #options: StreamCallsOptions;
   readonly #reservations = new Map<string, Reservation>();
@@ -59,15 +65,28 @@ export class StreamCalls {
     if (stt.kind !== 'deepgram') return { mode: 'gather', reason: 'no speech-to-text vendor' };
     if (stt.breakerState() === 'open' || tts.breakerState() === 'open') return { mode: 'gather', reason: 'speech vendor breaker open' };
     if (this.load >= this.#options.maxCalls && !this.#reservations.has(callSid)) return { mode: 'gather', reason: 'at MAX_CALLS' };
+    const answerBy = Date.now() + (this.#options.answerWaitMs ?? ANSWER_WAIT_MS);
     const phrases = this.#options.speech.phrases.prepare({ businessId: business.id }, callPhrases(business));
+    const reserving = this.#reserve(callSid, business).then(() => true);
+    let opened: boolean | undefined;
     try {
-      await this.#reserve(callSid, business);
+      opened = await withinDeadline(reserving, answerBy - Date.now());
     } catch (error) {
       this.#options.logger.warn({ callSid, err: error }, 'speech-to-text unavailable at call start; answering in <Gather> mode');
       return { mode: 'gather', reason: 'speech-to-text refused' };
     }
-    const prepared = await phrases;
-    if (prepared.failed.length > 0) this.#options.logger.warn({ callSid, failed: prepared.failed }, 'some call phrases are not cached');
+    if (!opened) {
+      // A vendor this slow to connect would be slow on the call too; Twilio (and the caller) wait
+      // for this answer. The stream is closed as soon as it opens.
+      const reservation = this.#reservations.get(callSid);
+      if (reservation) this.#release(callSid, reservation);
+      this.#options.logger.warn({ callSid }, 'speech-to-text slow to connect at call start; answering in <Gather> mode');
+      return { mode: 'gather', reason: 'speech-to-text slow to connect' };
+    }
+    // Phrases not cached by then are synthesised when first said.
+    const prepared = await withinDeadline(phrases, Math.max(0, answerBy - Date.now()));
+    if (!prepared) this.#options.logger.info({ callSid }, 'call phrases still being cached; answering now');
+    else if (prepared.failed.length > 0) this.#options.logger.warn({ callSid, failed: prepared.failed }, 'some call phrases are not cached');
     return { mode: 'stream', token: randomBytes(18).toString('base64url') };
   }
 
