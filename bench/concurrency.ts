@@ -7,12 +7,13 @@
  * Per N: CPU per call (this thread's busy time, from event-loop utilisation, and the whole
  * process's including the worker), outbound frame jitter p99 (|gap − 20 ms| between consecutive
  * frames of one playback, at the caller), event-loop lag p99 of the web thread, frames late
- * beyond Twilio's jitter allowance (> 60 ms behind their schedule, an audible gap), frames that
+ * beyond Twilio's jitter allowance (> 60 ms behind their schedule, an audible gap), the web
+ * thread's GC pauses (they stop the frame clock like any long task), frames that
  * never came and calls that failed. The limit is the largest N with jitter p99 ≤ 10 ms and none
  * late, missing or failed. The caller thread's own lag is printed: its timing is part of the
  * jitter seen, so on a loaded 2-core machine the figure is an upper bound for the web process.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { findBusiness } from '../src/tools/business-file.js';
 import { startLocalFrontdesk, type VendorUrls } from '../src/tools/call-harness.js';
@@ -124,12 +125,17 @@ export async function concurrencyBench(): Promise<void> {
     await run(10);
     for (const calls of SIZES) {
       const lag = monitorEventLoopDelay({ resolution: 5 });
+      // GC pauses stop the web thread like any long task: are they what the lag p99 is made of?
+      const gcPausesMs: number[] = [];
+      const gc = new PerformanceObserver((list) => gcPausesMs.push(...list.getEntries().map((entry) => entry.duration)));
+      gc.observe({ entryTypes: ['gc'] });
       const eluBefore = performance.eventLoopUtilization();
       const cpuBefore = process.cpuUsage();
       const startedMs = performance.now();
       lag.enable();
       const result = await run(calls);
       lag.disable();
+      gc.disconnect();
       const wallMs = performance.now() - startedMs;
       const elu = performance.eventLoopUtilization(eluBefore);
       const cpu = process.cpuUsage(cpuBefore);
@@ -141,6 +147,8 @@ export async function concurrencyBench(): Promise<void> {
       figure(`${prefix}_web_thread_busy_pct`, elu.utilization * 100, '%');
       figure(`${prefix}_frame_jitter_p99`, jitterP99Ms, 'ms');
       figure(`${prefix}_event_loop_lag_p99`, lag.percentile(99) / 1e6, 'ms');
+      figure(`${prefix}_gc_pauses`, gcPausesMs.length, `(${Math.round(gcPausesMs.reduce((sum, ms) => sum + ms, 0))} ms in all)`);
+      figure(`${prefix}_gc_pause_max`, Math.max(0, ...gcPausesMs), 'ms');
       figure(`${prefix}_late_frames`, paced.lateFrames, `of ${paced.frames}`);
       figure(`${prefix}_missing_frames`, paced.missingFrames, 'frames');
       figure(`${prefix}_failed_calls`, result.callsFailed, `of ${calls}`);
