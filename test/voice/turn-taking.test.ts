@@ -40,6 +40,10 @@ describe('turn-taking pieces', () => {
     assert.equal(isBackchannel('Mm-hmm.'), true);
     assert.equal(isBackchannel('yeah, okay'), true);
     assert.equal(isBackchannel('yeah make it friday'), false);
+    assert.equal(isBackchannel('OK, got it.'), true, 'a two-word backchannel after another');
+    assert.equal(isBackchannel('I see, go on'), true);
+    assert.equal(isBackchannel('ok got it but can we make it friday'), false);
+    assert.equal(isBackchannel('okay'), true);
   });
 
   it('collects keypad digits for a phone number, and takes 0 as asking for a person', async () => {

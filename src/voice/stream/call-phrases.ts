@@ -18,15 +18,15 @@ export function silenceReprompt(lastPrompt: string | undefined): string {
   return `Sorry, I didn't hear anything. ${lastPrompt ?? 'How can I help you?'}`;
 }
 
-/** Words people say while listening, which do not take the turn. */
-const BACKCHANNELS = new Set([
-  'ok', 'okay', 'k', 'mm', 'mhm', 'mmhmm', 'mm-hmm', 'hmm', 'uh-huh', 'uhhuh', 'yeah', 'yep', 'right', 'sure', 'alright', 'aha', 'ah', 'oh', 'i see', 'got it', 'cool',
-]);
+/** Words and short phrases people say while listening, which do not take the turn. */
+const BACKCHANNELS = [
+  'ok', 'okay', 'k', 'mm', 'mhm', 'mmhmm', 'mm-hmm', 'hmm', 'uh-huh', 'uhhuh', 'yeah', 'yep', 'right', 'sure', 'alright', 'aha', 'ah', 'oh',
+  'i see', 'got it', 'cool', 'go on', 'i know',
+];
+/** The whole utterance made of backchannels only: "ok", "mm-hmm", "yeah, right", "ok got it". */
+const onlyBackchannels = new RegExp(`^(?:(?:${BACKCHANNELS.map((phrase) => phrase.replace(/-/g, '\\-')).join('|')})(?:\\s+|$))+$`);
 
-/** True when every word of `text` is a backchannel ("ok", "mm-hmm", "yeah, right"). */
 export function isBackchannel(text: string): boolean {
-  const cleaned = text.toLowerCase().replace(/[^\p{L}\s'-]/gu, ' ').trim();
-  if (!cleaned) return false;
-  if (BACKCHANNELS.has(cleaned)) return true;
-  return cleaned.split(/\s+/).every((word) => BACKCHANNELS.has(word));
+  const cleaned = text.toLowerCase().replace(/[^\p{L}\s'-]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return cleaned !== '' && onlyBackchannels.test(cleaned);
 }
