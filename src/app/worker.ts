@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { BusinessDirectory } from '../config/business-directory.js';
+import type { Env } from '../config/env.js';
+import { startJobRuntime } from '../jobs/job-runtime.js';
+import { queuePrefixFor } from '../jobs/queues.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { CalendarSetup } from './calendar.js';
+import { createSenders } from './senders.js';
+
+/** The worker role: the outbox relay and the BullMQ workers, with the senders they deliver through. */
+export async function startWorker(deps: {
+  env: Env;
+  logger: Logger;
+  dataSource: DataSource;
+  directory: BusinessDirectory;
+  metrics: Metrics;
+  calendar: CalendarSetup;
+}): Promise<{ stop(): Promise<void> }> {
+  const { env, logger, metrics } = deps;
+  const senders = createSenders(env, metrics, logger);
+  const jobs = await startJobRuntime({
+    dataSource: deps.dataSource,
+    businesses: deps.directory,
+    calendar: deps.calendar.calendar,
+    logger,
+    metrics,
+    senders,
+    redisUrl: env.REDIS_URL,
+    databaseUrl: env.DATABASE_URL,
+    prefix: queuePrefixFor(env.DATABASE_URL),
+    mailFrom: env.MAIL_FROM,
+    statusCallbackUrl: env.PUBLIC_URL ? `${env.PUBLIC_URL}/twilio/message-status` : undefined,
+  });
+  logger.info('worker started');
+  return {
+    async stop() {
+      await jobs.stop();
+      senders.mail.close();
+    },
+  };
+}
