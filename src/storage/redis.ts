@@ -11,6 +11,10 @@ export function createRedis(url: string, logger: Logger, options: { name?: strin
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that accepts commands and never answers must not hold a webhook: this client only
+    // does quick single commands (health, rate limits), whose callers fall back on an error.
+    // BullMQ's blocking commands use connections of their own.
+    commandTimeout: 500,
     lazyConnect: false,
     connectionName: options.name ?? 'frontdesk',
     retryStrategy: (attempt) => Math.min(200 * 2 ** Math.min(attempt, 5), 5000),
