@@ -57,7 +57,7 @@ export interface StartOptions {
   now?: () => Date;
   /** Per-number text limits; tests give each app its own Redis key prefix. */
   textRateLimit?: TextRateLimitOptions;
-  /** Per-address cap on text webhooks (default 3000 a minute); tests that flood on purpose raise it. */
+  /** Per-address cap on refused text webhooks (default 300 a minute); tests that forge thousands raise it. */
   textWebhookIpLimit?: IpRateLimitOptions;
   /** Media-stream call timings (silence, fillers, endpointing) and speech vendor policies; tests shorten them. */
   voice?: { call?: CallTuning; speech?: SpeechTuning };

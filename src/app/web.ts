@@ -87,7 +87,6 @@ export async function startWeb(deps: WebDependencies): Promise<RunningWeb> {
       voiceStreams: mediaCalls.streams,
       lateTextReplies,
       textWebhookIpLimit: ipRateLimit(redis, {
-        requestsPerWindow: 3000,
         ...(options.textRateLimit?.keyPrefix ? { keyPrefix: `${options.textRateLimit.keyPrefix}:ip` } : {}),
         ...options.textWebhookIpLimit,
       }),

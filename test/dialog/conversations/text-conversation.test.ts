@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { exampleBusinesses } from '../../support/businesses.js';
-import { startTestFrontdesk, type TestFrontdesk } from '../../support/frontdesk.js';
+import { signedPost, sid, startTestFrontdesk, type TestFrontdesk } from '../../support/frontdesk.js';
 import { nextPhone } from '../../support/scheduling.js';
 import { textThread } from '../../support/text-thread.js';
 
@@ -161,18 +161,25 @@ describe('text conversations through the signed SMS webhook (salon, rules only)'
     assert.equal(row.n, 13, 'every message is kept');
   });
 
-  it('caps text webhooks per address with 429 and Retry-After, counted like any answer', async () => {
+  it('cuts off an address after its refused (unsigned) webhooks with 429 and Retry-After; signed ones never count', async () => {
     const capped = await startTestFrontdesk({}, 'web', { now: () => now, textWebhookIpLimit: { requestsPerWindow: 3 } });
     try {
-      // Counted in Redis once it is connected (in memory before): wait, so all four count in one place.
+      // Counted in Redis once it is connected (in memory before): wait, so every refusal counts in one place.
       for (let tries = 0; (await fetch(`${capped.url}/health`)).status !== 200; tries += 1) {
         if (tries > 100) throw new Error('Redis never connected');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const texts = textThread(capped, { from: nextPhone(), to: salonSms });
-      const statuses = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await texts.send(`hello ${i}`)).status);
-      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      const signed = [];
+      for (let i = 0; i < 5; i += 1) signed.push((await texts.send(`what are your opening hours ${i}`)).status);
+      assert.deepEqual(signed, [200, 200, 200, 200, 200], 'genuine webhooks are never limited by address');
+      const forged = [];
+      for (let i = 0; i < 4; i += 1) {
+        const response = await signedPost(capped, '/twilio/sms', { MessageSid: sid('SM'), From: nextPhone(), To: salonSms, Body: 'hi' }, { signature: 'forged' });
+        forged.push(response.status);
+        if (response.status === 429) assert.ok(Number(response.headers.get('retry-after')) > 0);
+      }
+      assert.deepEqual(forged, [403, 403, 403, 429]);
       const counted = await capped.running.metrics.registry.getSingleMetricAsString('frontdesk_webhook_requests_total');
       assert.match(counted, /route="\/twilio\/sms",status="429"\} 1/);
     } finally {
