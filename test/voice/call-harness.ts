@@ -114,3 +114,27 @@ export class TestCall {
     await this.client.closed;
   }
 }
+
+/** The call's stored row. */
+export async function storedCall(rig: VoiceRig, callSid: string): Promise<{ id: string; outcome: string | null; media_mode: string }> {
+  const [row] = await rig.app.db.dataSource.query(`SELECT id, outcome, media_mode FROM calls WHERE call_sid = $1`, [callSid]);
+  return row;
+}
+
+/** The call's stored turns, in order. */
+export async function storedTurns(rig: VoiceRig, callSid: string): Promise<{ speaker: string; text: string; heard_text: string | null; interrupted: boolean }[]> {
+  return rig.app.db.dataSource.query(
+    `SELECT t.speaker, t.text, t.heard_text, t.interrupted FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.call_sid = $1 ORDER BY t.seq`,
+    [callSid],
+  );
+}
+
+/** Reads until `ok` holds or `timeoutMs` passes, and returns the last value: the session stores just after it speaks, so poll rather than sleep. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || performance.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

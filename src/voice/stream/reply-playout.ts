@@ -42,9 +42,13 @@ export class SpokenReply {
     return { ...result, heardMs: this.#heardMs };
   }
 
-  /** Heard it all (the synthesis is over and every byte was played). */
+  /**
+   * Heard it all: the synthesis finished without failing and every byte was played. A synthesis
+   * that failed never holds the whole reply, even when all the audio it did send was played.
+   */
   get complete(): boolean {
-    return this.audio.finished && this.#heardMs * BYTES_PER_MS >= this.audio.totalBytes - BYTES_PER_MS * 20;
+    if (!this.audio.finished || this.audio.failure !== undefined) return false;
+    return this.#heardMs * BYTES_PER_MS >= this.audio.totalBytes - BYTES_PER_MS * 20;
   }
 
   /** The words the caller heard: the share of the text matching the share of the audio played. */
