@@ -10,6 +10,7 @@ import { fakeUrls, startCallFakes, startLocalFrontdesk, type CallFakes, type Loc
 import { espeakMulaw } from '../src/tools/espeak-speech.js';
 import type { LocalFrontdeskOptions } from '../src/tools/call-harness.js';
 import { percentile } from './measure.js';
+import { modelAnswer } from '../test/support/model-answer.js';
 
 export { percentile };
 
@@ -48,7 +49,8 @@ export interface CallRig {
 export async function startCallRig(latencies: VendorLatencies, options: { ttsMsPerCharacter?: number } & Partial<LocalFrontdeskOptions> = {}): Promise<CallRig> {
   const env = parseEnv();
   const fakes = await startCallFakes(latencies, { ttsMsPerCharacter: options.ttsMsPerCharacter ?? 20 });
-  if (fakes.openai) fakes.openai.fallback = { content: JSON.stringify(MODEL_ANSWER) };
+  // What the fake model says to every unsure sentence: someone wants to book.
+  if (fakes.openai) fakes.openai.fallback = { content: modelAnswer({ acts: ['inform_intent'], intent: 'book', confidence: 0.9 }) };
   const logger = options.logger ?? benchLogger();
   try {
     // The web role alone, as production runs it: the workers (outbox relay, confirmation texts
@@ -68,25 +70,6 @@ export async function startCallRig(latencies: VendorLatencies, options: { ttsMsP
     throw error;
   }
 }
-
-/** What the fake model says to every unsure sentence: someone wants to book (strict-schema shape). */
-const MODEL_ANSWER = {
-  acts: ['inform_intent'],
-  intent: 'book',
-  date: null,
-  time: null,
-  time_of_day: null,
-  service: null,
-  staff: null,
-  name: null,
-  phone: null,
-  email: null,
-  faq_topic: null,
-  requested: [],
-  choice: null,
-  shift: null,
-  confidence: 0.9,
-};
 
 /** A caller number per call, so no call finds another's booking or conversation. */
 export function callerNumber(index: number): string {
