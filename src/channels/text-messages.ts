@@ -15,13 +15,12 @@ export interface TextMessageRecord {
   status: string;
 }
 
-/** Keeps one message of a thread (an inbound MessageSid seen before is kept once); its id, when new. */
-export async function recordTextMessage(manager: EntityManager, message: TextMessageRecord): Promise<string | undefined> {
-  const rows: { id: string }[] = await manager.query(
+/** Keeps one message of a thread; an inbound MessageSid seen before is kept once. */
+export async function recordTextMessage(manager: EntityManager, message: TextMessageRecord): Promise<void> {
+  await manager.query(
     `INSERT INTO messages (business_id, conversation_id, customer_id, channel, direction, message_sid, from_address, to_address, body, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (message_sid) DO NOTHING
-     RETURNING id`,
+     ON CONFLICT (message_sid) DO NOTHING`,
     [
       message.businessId,
       message.conversationId,
@@ -35,5 +34,4 @@ export async function recordTextMessage(manager: EntityManager, message: TextMes
       message.status,
     ],
   );
-  return rows[0]?.id;
 }

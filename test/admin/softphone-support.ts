@@ -3,6 +3,7 @@ import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js
 import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
 import type { TestFrontdesk } from '../support/frontdesk.js';
 import { ADMIN_PASSWORD, startAdminFrontdesk } from './admin-support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 export interface SoftphoneRig {
   app: TestFrontdesk;
@@ -23,13 +24,7 @@ export async function startSoftphoneRig(): Promise<SoftphoneRig> {
   const twilio = await startFakeTwilioRest();
   const app = await startAdminFrontdesk({
     ADMIN_PASSWORD,
-    DEEPGRAM_API_KEY: 'test-key',
-    DEEPGRAM_URL: deepgram.url,
-    ELEVENLABS_API_KEY: 'test-key',
-    ELEVENLABS_BASE_URL: elevenlabs.url,
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_API_URL: twilio.url,
+    ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
   });
   return {
     app,

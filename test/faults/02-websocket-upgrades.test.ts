@@ -7,6 +7,7 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 const UPGRADES = 1000;
 const { salon } = exampleBusinesses();
@@ -32,13 +33,7 @@ describe('faults #2: media-stream upgrades without a valid signature or call tok
     app = await startFaultFrontdesk({
       logLevel: 'error',
       env: {
-        DEEPGRAM_API_KEY: 'test-key',
-        DEEPGRAM_URL: deepgram.url,
-        ELEVENLABS_API_KEY: 'test-key',
-        ELEVENLABS_BASE_URL: elevenlabs.url,
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_API_URL: twilio.url,
+        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
         MAX_CALLS: '2000',
       },
     });

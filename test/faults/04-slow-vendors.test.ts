@@ -8,6 +8,7 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 const VENDOR_DELAY_MS = 10_000;
 const CALLS = 30;
@@ -45,15 +46,12 @@ describe('faults #4: every vendor slowed by 10 s', () => {
       logLevel: 'error',
       start: { now: () => PINNED_NOW },
       env: {
-        DEEPGRAM_API_KEY: 'test-key',
-        DEEPGRAM_URL: await proxyFor(deepgram.url),
-        ELEVENLABS_API_KEY: 'test-key',
-        ELEVENLABS_BASE_URL: await proxyFor(elevenlabs.url),
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_BASE_URL: await proxyFor(openai.url),
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_API_URL: await proxyFor(twilio.url),
+        ...fakeVendorEnv({
+          deepgram: await proxyFor(deepgram.url),
+          elevenlabs: await proxyFor(elevenlabs.url),
+          openai: await proxyFor(openai.url),
+          twilio: { ...twilio, url: await proxyFor(twilio.url) },
+        }),
       },
     });
   });

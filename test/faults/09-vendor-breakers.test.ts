@@ -8,6 +8,7 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, report, startFaultFrontdesk, waitUntil, type FaultFrontdesk } from './support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 /** The issue: a failing vendor's breaker opens within 5 failures. */
 const OPEN_WITHIN = 5;
@@ -40,15 +41,12 @@ describe('faults #9: each vendor reset, hung, answering 500: breakers open, call
       logLevel: 'error',
       start: { now: () => PINNED_NOW, voice: { speech: { deepgram: { breaker: { halfOpenAfterMs: DEEPGRAM_HALF_OPEN_MS } } } } },
       env: {
-        DEEPGRAM_API_KEY: 'test-key',
-        DEEPGRAM_URL: through(deepgram.url, deepgramLink),
-        ELEVENLABS_API_KEY: 'test-key',
-        ELEVENLABS_BASE_URL: elevenlabs.url,
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_BASE_URL: through(openai.url, openaiLink),
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_API_URL: twilio.url,
+        ...fakeVendorEnv({
+          deepgram: through(deepgram.url, deepgramLink),
+          elevenlabs: elevenlabs.url,
+          openai: through(openai.url, openaiLink),
+          twilio,
+        }),
       },
     });
   });

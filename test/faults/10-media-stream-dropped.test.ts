@@ -8,6 +8,7 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, inParallel, report, startFaultFrontdesk, waitUntil, type FaultFrontdesk } from './support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 const CALLS = 20;
 const { salon } = exampleBusinesses();
@@ -23,13 +24,7 @@ describe('faults #10: the media websocket dropped mid-call', () => {
     app = await startFaultFrontdesk({
       logLevel: 'error',
       env: {
-        DEEPGRAM_API_KEY: 'test-key',
-        DEEPGRAM_URL: deepgram.url,
-        ELEVENLABS_API_KEY: 'test-key',
-        ELEVENLABS_BASE_URL: elevenlabs.url,
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_API_URL: twilio.url,
+        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
       },
     });
   });

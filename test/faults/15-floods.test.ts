@@ -7,6 +7,7 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 const FLOOD_TEXTS = 500;
 const CALLS = 200;
@@ -27,13 +28,7 @@ describe('faults #15: a text flood from one number, a burst of calls past MAX_CA
       logLevel: 'error',
       env: {
         MAX_CALLS: String(MAX_CALLS),
-        DEEPGRAM_API_KEY: 'test-key',
-        DEEPGRAM_URL: deepgram.url,
-        ELEVENLABS_API_KEY: 'test-key',
-        ELEVENLABS_BASE_URL: elevenlabs.url,
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_API_URL: twilio.url,
+        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
       },
     });
   });

@@ -8,6 +8,7 @@ import { TwilioMediaClient } from '../fakes/twilio-media.js';
 import { syntheticSpeech } from '../speech/synthetic-speech.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost, startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
+import { fakeVendorEnv } from '../support/vendor-env.js';
 
 /** Test timings: the real ones (7 s of silence, …) would make each test take half a minute. */
 export const TEST_TUNING: CallTuning = { silenceRepromptMs: 600, falseInterruptionMs: 600, fillerAfterMs: 700, interDigitMs: 500 };
@@ -31,13 +32,7 @@ export async function startVoiceRig(options: { tuning?: CallTuning; now?: Date }
   const twilio = await startFakeTwilioRest();
   const app = await startTestFrontdesk(
     {
-      DEEPGRAM_API_KEY: 'test-key',
-      DEEPGRAM_URL: deepgram.url,
-      ELEVENLABS_API_KEY: 'test-key',
-      ELEVENLABS_BASE_URL: elevenlabs.url,
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_API_URL: twilio.url,
+      ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
     },
     'web',
     { ...(options.now ? { now: () => options.now! } : {}), voice: { call: options.tuning ?? TEST_TUNING } },

@@ -115,8 +115,9 @@ async function offer(context: TurnContext): Promise<DialogReply> {
   }
   const exact = state.time ? slots.find((slot) => sameClock(context, slot.start, state.time!)) : undefined;
   if (exact && state.date) return confirm(context, toOffered(exact));
-  // They named a time that is not free: say so before the nearest ones.
-  if (state.time && state.date && intro === 'I can do') intro = `${replies.notFreeAt(state.date, state.time)} I can do`;
+  // They named a time on a day that has others free: say it is taken before the nearest ones.
+  // (After a full day the time was dropped above, so this is never said of the fallback day.)
+  if (state.time && state.date) intro = `${replies.notFreeAt(state.date, state.time)} I can do`;
   return present(context, slots, intro);
 }
 
