@@ -7,6 +7,7 @@ import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { customerPhoneNumber } from '../storage/customers.js';
 import { businessVocabulary, gatherActionPath } from './inbound-call.js';
 import { closingTwiml, promptTwiml } from './twiml.js';
+import { callPhrases, silenceReprompt } from './stream/call-phrases.js';
 
 /** Silent turns in a row before we say goodbye: two reprompts, then the third ends the call. */
 const SILENT_TURNS_BEFORE_GOODBYE = 3;
@@ -74,11 +75,9 @@ export async function prepareGatherTurn(deps: GatherDependencies, input: Gathere
 }
 
 function silenceReply(business: Business, state: GatherCallState): DialogReply {
-  if (state.silentTurns >= SILENT_TURNS_BEFORE_GOODBYE) {
-    return { text: `I haven't heard anything, so I'll let you go. Thanks for calling ${business.name}. Goodbye!`, end: 'hangup' };
-  }
-  const again = state.dialog.lastPrompt ?? 'How can I help you?';
-  return { text: `Sorry, I didn't hear anything. ${again}` };
+  // The same words as a media-stream call's (`call-phrases.ts`).
+  if (state.silentTurns >= SILENT_TURNS_BEFORE_GOODBYE) return { text: callPhrases(business).silenceGoodbye, end: 'hangup' };
+  return { text: silenceReprompt(state.dialog.lastPrompt) };
 }
 
 /**

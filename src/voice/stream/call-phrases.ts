@@ -4,14 +4,14 @@ import type { Business } from '../../config/business-schema.js';
  * The fixed things a call says, prepared once per business in the phrase cache so they start
  * with no TTS round trip (the greeting, fillers, goodbyes, the apology when the TTS fails).
  */
-export function callPhrases(business: Business): Record<string, string> {
+export function callPhrases(business: Business) {
   return {
     opening: business.recordingNotice ? `${business.recordingNotice} ${business.greeting}` : business.greeting,
     filler: 'One moment, let me check.',
     silenceGoodbye: `I haven't heard anything, so I'll let you go. Thanks for calling ${business.name}. Goodbye!`,
     timeUp: `I'm sorry, we've run out of time on this call. Thanks for calling ${business.name}. Goodbye!`,
     apology: "Sorry, I'm having a little trouble on my end. One moment.",
-  };
+  } satisfies Record<string, string>;
 }
 
 export function silenceReprompt(lastPrompt: string | undefined): string {
