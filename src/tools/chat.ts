@@ -9,18 +9,15 @@
  * time in the business's zone that the in-process app's clock stays at, so runs repeat. With no
  * messages it reads them from the terminal, one per line.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { startFrontdesk, type RunningFrontdesk } from '../app/frontdesk.js';
-import type { Business } from '../config/business-schema.js';
 import { parseEnv, type Env } from '../config/env.js';
-import { loadBusinesses } from '../config/load-businesses.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import pino from 'pino';
 import { createLogger } from '../observability/logger.js';
+import { findBusiness } from './business-file.js';
 import { describeBookings, describeConfirmation } from './chat-report.js';
 import { postSignedForm, sid, twimlMessages } from './twilio-client.js';
 
@@ -44,7 +41,7 @@ const { values: options, positionals: messages } = parseArgs({
 });
 
 const env = parseEnv();
-const business = findBusiness(env, options.business ?? fail(`--business is required\n${USAGE}`));
+const business = findBusiness(env.BUSINESS_CONFIG, options.business ?? fail(`--business is required\n${USAGE}`), fail);
 const customer = options.from ?? fail(`--from is required\n${USAGE}`);
 if (!/^\+[1-9]\d{6,14}$/.test(customer)) fail(`--from: expected an E.164 number such as +15551230001, got "${customer}"`);
 const channel = options.channel === 'whatsapp' ? 'whatsapp' : options.channel === 'sms' ? 'sms' : fail(`--channel: expected sms or whatsapp`);
@@ -101,14 +98,6 @@ async function startInProcess(env: Env, now: Date | undefined): Promise<RunningF
   return startFrontdesk({ ...env, PORT: 0 }, 'all', logger, now ? { now: () => now } : {});
 }
 
-function findBusiness(env: Env, wanted: string): Business {
-  const folder = env.BUSINESS_CONFIG;
-  const isFolder = existsSync(folder) && statSync(folder).isDirectory();
-  const file = isFolder ? ['yaml', 'yml', 'json'].map((ext) => join(folder, `${wanted}.${ext}`)).find((path) => existsSync(path)) : undefined;
-  const businesses = loadBusinesses(file ?? folder);
-  const found = file ? businesses[0] : businesses.find((candidate) => candidate.id === wanted);
-  return found ?? fail(`--business: no business "${wanted}" in ${folder} (known: ${loadBusinesses(folder).map((b) => b.id).join(', ')})`);
-}
 
 function wallClock(text: string, zone: string): Date {
   const local = DateTime.fromISO(text, { zone });
