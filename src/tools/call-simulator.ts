@@ -1,7 +1,7 @@
 import { FRAME_MS } from '../../media-streams/index.js';
 import { TwilioMediaClient, type OutboundRecord } from '../../test/fakes/twilio-media.js';
 import { isSpeechFrame, CallerMicrophone } from './caller-microphone.js';
-import { postSignedForm, sid } from './twilio-client.js';
+import { postSignedForm, sid, unescapeXml } from './twilio-client.js';
 
 /**
  * Acts as Twilio and the caller for one phone call: posts the signed voice webhook, opens the
@@ -160,8 +160,4 @@ export class AgentEar {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }

@@ -31,7 +31,8 @@ export function twimlMessages(twiml: string): string[] {
   return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((match) => unescapeXml(match[1]!));
 }
 
-function unescapeXml(text: string): string {
+/** XML's five entities back to their characters (TwiML attribute values and text). */
+export function unescapeXml(text: string): string {
   return text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
