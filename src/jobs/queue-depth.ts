@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { startPeriodicSample } from '../observability/periodic-sample.js';
 
 /**
  * Samples `queue_depth{queue}`: jobs ready to run and not yet taken (waiting + prioritized).
@@ -13,29 +14,15 @@ export function startQueueDepthSampler(options: {
   intervalMs: number;
 }): { stop(): Promise<void> } {
   const queues = [...options.queues];
-  let failing = false;
-  let running: Promise<void> = Promise.resolve();
-  const sample = async () => {
-    try {
+  return startPeriodicSample({
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    failureMessage: 'could not read queue depths',
+    async sample() {
       for (const queue of queues) {
         const counts = await queue.getJobCounts('wait', 'prioritized');
         options.metrics.queueDepth.set({ queue: queue.name }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
       }
-      failing = false;
-    } catch (error) {
-      if (!failing) options.logger.warn({ err: error }, 'could not read queue depths');
-      failing = true;
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(sample);
-  }, options.intervalMs);
-  timer.unref();
-  running = sample();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+  });
 }
