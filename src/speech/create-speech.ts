@@ -20,7 +20,7 @@ export interface SpeechPolicyTuning {
 }
 
 export interface SpeechTuning {
-  /** Default: 3000 ms to connect, 1 retry, the policy's default breaker. */
+  /** Default: 1000 ms to connect, no retry, the policy's default breaker. */
   deepgram?: SpeechPolicyTuning;
   /** Default: 1500 ms to the first audio, 1 retry, the policy's default breaker. */
   elevenlabs?: SpeechPolicyTuning;
@@ -43,13 +43,13 @@ export interface Speech {
  * vendor lines come from `config/vendors.ts`).
  */
 export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, tuning: SpeechTuning = {}): Speech {
-  const policy = (dependency: 'deepgram' | 'elevenlabs', defaults: { timeoutMs: number }, own: SpeechPolicyTuning = {}) =>
+  const policy = (dependency: 'deepgram' | 'elevenlabs', defaults: { timeoutMs: number; retries: number }, own: SpeechPolicyTuning = {}) =>
     createVendorPolicy({
       dependency,
       metrics,
       logger,
       timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
-      retries: own.retries ?? 1,
+      retries: own.retries ?? defaults.retries,
       retryDelay: { initialMs: 50, maxMs: 200 },
       ...(own.breaker ? { breaker: own.breaker } : {}),
     });
@@ -58,7 +58,10 @@ export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, t
     ? createDeepgramSpeechToText({
         apiKey: env.DEEPGRAM_API_KEY,
         baseUrl: env.DEEPGRAM_URL,
-        policy: policy('deepgram', { timeoutMs: 3000 }, tuning.deepgram),
+        // A call's stream is opened while /twilio/voice is answered, which waits 1 s for it
+        // (`voice/stream/stream-calls.ts`) before choosing <Gather> mode: a slower connect is of
+        // no use, and a retry would only pile attempts on a struggling Deepgram.
+        policy: policy('deepgram', { timeoutMs: 1000, retries: 0 }, tuning.deepgram),
         logger,
         ...(tuning.keepAliveIntervalMs === undefined ? {} : { keepAliveIntervalMs: tuning.keepAliveIntervalMs }),
       })
@@ -69,7 +72,7 @@ export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, t
         apiKey: env.ELEVENLABS_API_KEY,
         baseUrl: env.ELEVENLABS_BASE_URL,
         voiceId: env.ELEVENLABS_VOICE_ID,
-        policy: policy('elevenlabs', { timeoutMs: 1500 }, tuning.elevenlabs),
+        policy: policy('elevenlabs', { timeoutMs: 1500, retries: 1 }, tuning.elevenlabs),
         logger,
         ...(tuning.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: tuning.stallTimeoutMs }),
       })
