@@ -9,6 +9,14 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** How long to wait for a connection before failing the query (default 5000 ms). */
   connectTimeoutMs?: number;
+  /** Postgres cancels a statement running longer than this (default 7000 ms). */
+  statementTimeoutMs?: number;
+  /**
+   * We stop waiting for an answer after this (default 8000 ms), for when Postgres itself stops
+   * answering (a hung host or network) and cannot cancel anything. It is a little longer than the
+   * statement timeout so that a merely slow statement is cancelled cleanly by the server first.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** The one Postgres connection pool. The schema comes only from `migrations/`. */
@@ -25,8 +33,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      // A caller is waiting on every query we run; a stuck statement must fail, not hang.
-      statement_timeout: 15_000,
+      // A caller or Twilio (which gives up on a webhook after 15 s) is waiting on every query we
+      // run; a stuck statement or a silent server must fail in time to answer, not hang.
+      statement_timeout: options.statementTimeoutMs ?? 7000,
+      query_timeout: options.queryTimeoutMs ?? 8000,
       application_name: 'frontdesk',
     },
   });
