@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
+import { CANARY, CANARY_PATTERNS, personalDataIn } from './canaries.js';
 import { report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
 
 const PINNED_NOW = new Date('2026-12-07T14:00:00Z');
 const { salon } = exampleBusinesses();
 const salonNumber = salon.phoneNumbers[0]!;
-
-/**
- * Personal data nobody else uses. The redactor keeps a phone number's last 4 digits (`***6543`),
- * so a canary number is found by its other digits.
- */
-const CANARY = {
-  phones: ['+12129876543', '+447700987654'],
-  email: 'zq.canary.mailbox@example.org',
-  names: ['Zebulon', 'Quixotewright'],
-};
-const CANARY_PATTERNS: [string, RegExp][] = [
-  ['phone +1 212 987 6543', /212[\s.()-]*987[\s.-]*6543|987[\s.-]?6543(?!\d)|2129876/],
-  ['phone +44 7700 987654', /7700[\s.-]*98765|77009876|447700/],
-  ['email', /zq\.canary|canary\.mailbox/i],
-  ['name Zebulon', /zebulon/i],
-  ['name Quixotewright', /quixotewright/i],
-];
 
 /** Text that tries to start a log line of its own, in JSON and in plain-text log shapes. */
 const FORGERIES = [
@@ -84,7 +68,7 @@ describe('faults #13: canary personal data and forged log lines', () => {
 
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     const logText = app.logs.text;
-    const found = (text: string) => CANARY_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+    const found = (text: string) => personalDataIn(text, CANARY_PATTERNS);
     const inLogs = found(logText);
     const inMetrics = found(metrics);
     const unparsable: string[] = [];

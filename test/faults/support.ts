@@ -21,8 +21,33 @@ export interface FaultFrontdeskOptions {
   start?: StartOptions;
   /** Rewrites the app's DATABASE_URL (e.g. through a fault proxy); the test keeps a direct connection. */
   databaseUrl?: (direct: string) => string;
-  /** Lowest level captured in `logs`. Default info. */
+  /** Lowest level the row reads in `logs`. Default info; `info` is captured anyway for the whole-suite scan. */
   logLevel?: string;
+}
+
+/**
+ * What every fault row's Frontdesk logged and exposed on `/metrics`, kept for the whole-suite
+ * scan for personal data (row 13 looks for it in every row, not only its own).
+ */
+export interface CapturedOutput {
+  /** The row's test file, e.g. `03-replayed-texts.test.ts`. */
+  row: string;
+  logs: LogCapture;
+  /** The metrics exposition as it stood when the app closed. */
+  metrics?: string;
+}
+export const capturedOutputs: CapturedOutput[] = [];
+
+/** The level the whole-suite scan needs: rows that log only errors still log requests for it. */
+function captureLevel(rowLevel: string | undefined): string {
+  const verbosity = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  const row = verbosity.indexOf(rowLevel ?? 'info');
+  return verbosity[Math.min(row < 0 ? 2 : row, verbosity.indexOf('info'))]!;
+}
+
+function callingRowFile(): string {
+  const stack = new Error().stack ?? '';
+  return /test\/faults\/([\w.-]+\.test\.ts)/.exec(stack)?.[1] ?? 'unknown row';
 }
 
 export interface FaultFrontdesk extends TestFrontdesk {
@@ -41,10 +66,12 @@ export async function startFaultFrontdesk(options: FaultFrontdeskOptions = {}): 
     PORT: '0',
     DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.url) : db.url,
     DATA_DIR: dataDir,
-    LOG_LEVEL: options.logLevel ?? 'info',
+    LOG_LEVEL: captureLevel(options.logLevel),
     ...options.env,
   });
   const logs = new LogCapture();
+  const captured: CapturedOutput = { row: callingRowFile(), logs };
+  capturedOutputs.push(captured);
   const logger = createLogger({ level: env.LOG_LEVEL, destination: logs });
   const textRateLimit = { keyPrefix: `frontdesk-faults:${randomBytes(6).toString('hex')}:text-rate` };
   // Every fault row sends from 127.0.0.1, thousands of times; the per-address cap has its own test.
@@ -58,6 +85,7 @@ export async function startFaultFrontdesk(options: FaultFrontdeskOptions = {}): 
     db,
     logs,
     async close() {
+      captured.metrics = await running.metrics.registry.metrics();
       await running.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
