@@ -1,4 +1,4 @@
-import type { calendar_v3 } from 'googleapis';
+import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 import { DateTime, IANAZone } from 'luxon';
 import type { Interval } from './interval.js';
 

@@ -1,4 +1,4 @@
-import { google as googleapis, type calendar_v3 } from 'googleapis';
+import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { VendorPolicy } from '../resilience/vendor-policy.js';
 import type { CalendarEvent, CalendarProvider } from './calendar-provider.js';
@@ -71,7 +71,7 @@ export function createGoogleCalendarProvider(options: GoogleCalendarProviderOpti
     ...(options.tokenUrl === undefined ? {} : { tokenUrl: options.tokenUrl }),
   });
   const google = {
-    calendar: googleapis.calendar({
+    calendar: calendarApi({
       version: 'v3',
       auth: auth.client,
       retry: false,
