@@ -2,14 +2,14 @@ import type { EntityManager } from 'typeorm';
 import type { BookingChannel } from '../storage/entities/booking.js';
 import { upsertCustomer, type CustomerDetails } from '../storage/customers.js';
 import { writeOutbox } from '../storage/outbox.js';
-import { blockedRange, findService, type BlockedTime, type Slot } from './availability-engine.js';
+import { blockedRange, findAvailableSlots, findService, type BlockedTime, type Slot } from './availability-engine.js';
 import {
   findBooking,
-  findSameRequest,
   insertBooking,
   lockStaffSchedule,
   markCancelled,
   moveBooking,
+  sameRequestAndBlockedTimes,
   upcomingBookings,
   type Booking,
   type NewBookingTimes,
@@ -45,7 +45,7 @@ export interface BookingResult {
  */
 export async function bookAppointment(context: SchedulingContext, request: BookingRequest): Promise<BookingResult> {
   const business = businessOf(context, request.businessId);
-  const service = findService(business, request.serviceId);
+  findService(business, request.serviceId); // an unknown service is refused before anything is written
   const busy = await calendarBusyTimes(context, business, aroundStart(request.start));
 
   type Outcome = (BookingResult & { refused?: undefined }) | { refused: SlotTaken['reason'] };
@@ -53,14 +53,21 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
     const customerId = await upsertCustomer(manager, business.id, request.customer);
     if (!customerId) throw new SchedulingError('missing_customer', 'a booking needs the customer\'s phone number, name or email');
     // One customer's requests run one at a time, so a repeated request finds the first booking.
+    // (Its own statement: what is read after it must be read after the lock is granted.)
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [customerId]);
-    const existing = await findSameRequest(manager, customerId, business.id, service.id, request.start);
+    const { existing, blocked } = await sameRequestAndBlockedTimes(manager, {
+      customerId,
+      businessId: business.id,
+      serviceId: request.serviceId,
+      start: request.start,
+      window: { from: request.start, to: new Date(request.start.getTime() + 1) },
+    });
     if (existing) return { booking: existing, alreadyBooked: true };
 
-    const id = await insertFirstFree(context, manager, request, busy, customerId);
-    if (typeof id !== 'string') return id;
-    await recordChange(manager, business.id, id, 'booked', request.start);
-    return { booking: (await findBooking(manager, id))!, alreadyBooked: false };
+    const booking = await insertFirstFree(context, manager, request, [...blocked, ...busy], customerId);
+    if ('refused' in booking) return booking;
+    await recordChange(manager, business.id, booking.id, 'booked', request.start);
+    return { booking, alreadyBooked: false };
   });
 
   if (outcome.refused) {
@@ -153,31 +160,48 @@ export async function findUpcomingAppointments(
 // --- the steps the stories above are told in ---
 
 /**
- * Inserts the booking with the staff member the engine picks. When the database refuses it
- * because someone just took that person's time, "anyone" tries the next free person; a named
- * staff member is simply taken.
+ * Inserts the booking with the staff member the engine picks from `blocked` (read under the
+ * customer's lock). When the database refuses it because someone just took that person's time,
+ * "anyone" tries the next free person (the one refused counts as busy then); a named staff
+ * member is simply taken. The engine only chooses whom to try: the EXCLUDE constraint decides.
  */
 async function insertFirstFree(
   context: SchedulingContext,
   manager: EntityManager,
   request: BookingRequest,
-  busy: BlockedTime[],
+  blocked: BlockedTime[],
   customerId: string,
-): Promise<string | { refused: SlotTaken['reason'] }> {
-  const staffCount = businessOf(context, request.businessId).staff.length;
-  for (let attempt = 0; attempt < staffCount; attempt += 1) {
-    const slot = await freeSlotAt(context, manager, request, busy);
+): Promise<Booking | { refused: SlotTaken['reason'] }> {
+  const business = businessOf(context, request.businessId);
+  const busy = [...blocked];
+  for (let attempt = 0; attempt < business.staff.length; attempt += 1) {
+    const slot = slotAt(context, request, busy);
     if (!slot) return { refused: attempt === 0 ? 'unavailable' : 'taken' };
-    await lockStaffSchedule(manager, request.businessId, slot.staffId);
-    const id = await insertBooking(manager, bookingTimes(context, request, slot), {
-      customerId,
-      channel: request.channel,
-      notes: request.notes,
-    });
-    if (id) return id;
+    const times = bookingTimes(context, request, slot);
+    const booking = await insertBooking(manager, times, { customerId, channel: request.channel, notes: request.notes });
+    if (booking) return booking;
     if (request.staffId) break;
+    busy.push({ staffId: slot.staffId, kind: 'booking', ...times.blocked });
   }
   return { refused: 'taken' };
+}
+
+/** The slot starting exactly at `start` given these blocked times (for "anyone", whom the engine picks). */
+function slotAt(
+  context: SchedulingContext,
+  wanted: { businessId: string; serviceId: string; staffId?: string | undefined; start: Date },
+  blocked: BlockedTime[],
+): Slot | undefined {
+  const slots = findAvailableSlots({
+    business: businessOf(context, wanted.businessId),
+    serviceId: wanted.serviceId,
+    staffId: wanted.staffId,
+    from: wanted.start,
+    to: new Date(wanted.start.getTime() + 1),
+    now: context.now(),
+    blocked,
+  });
+  return slots.find((slot) => slot.start.getTime() === wanted.start.getTime());
 }
 
 function aroundStart(start: Date) {

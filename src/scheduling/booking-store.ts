@@ -63,42 +63,64 @@ export async function loadBlockedTimes(
   window: { from: Date; to: Date },
   exceptBookingId?: string,
 ): Promise<BlockedTime[]> {
-  const rows: { staff_key: string; blocked_from: Date; blocked_to: Date }[] = await manager.query(
-    `SELECT st.key AS staff_key, lower(b.during) AS blocked_from, upper(b.during) AS blocked_to
+  const rows: BlockedRow[] = await manager.query(`${SELECT_BLOCKED} AND ($4::uuid IS NULL OR b.id <> $4::uuid)`, [
+    businessId,
+    window.from,
+    window.to,
+    exceptBookingId ?? null,
+  ]);
+  return rows.map(toBlockedTime);
+}
+
+const SELECT_BLOCKED = `
+  SELECT st.key AS staff_key, lower(b.during) AS blocked_from, upper(b.during) AS blocked_to
+    FROM bookings b JOIN staff st ON st.id = b.staff_id
+   WHERE b.business_id = $1 AND b.status <> 'cancelled'
+     AND b.during && tstzrange($2::timestamptz - interval '1 day', $3::timestamptz + interval '1 day')`;
+
+interface BlockedRow {
+  staff_key: string;
+  blocked_from: Date;
+  blocked_to: Date;
+}
+
+function toBlockedTime(row: BlockedRow): BlockedTime {
+  return { staffId: row.staff_key, kind: 'booking', start: new Date(row.blocked_from).getTime(), end: new Date(row.blocked_to).getTime() };
+}
+
+/**
+ * What a booking transaction reads once it holds the customer's lock, in one round trip: the
+ * customer's live booking of this service at this start if they already made it (a repeated
+ * request), and the blocked times around it (as `loadBlockedTimes`).
+ */
+export async function sameRequestAndBlockedTimes(
+  manager: EntityManager,
+  wanted: { customerId: string; businessId: string; serviceId: string; start: Date; window: { from: Date; to: Date } },
+): Promise<{ existing: Booking | undefined; blocked: BlockedTime[] }> {
+  const rows: ((BookingRow & { kind: 'same' }) | (BlockedRow & { kind: 'blocked' }))[] = await manager.query(
+    `SELECT 'same' AS kind, b.id, b.business_id, sv.key AS service_key, st.key AS staff_key, b.customer_id,
+            b.starts_at, b.ends_at, b.status, b.channel, b.late_cancellation,
+            NULL::timestamptz AS blocked_from, NULL::timestamptz AS blocked_to
+       FROM bookings b JOIN services sv ON sv.id = b.service_id JOIN staff st ON st.id = b.staff_id
+      WHERE b.customer_id = $4 AND b.business_id = $1 AND sv.key = $5 AND b.starts_at = $6 AND b.status <> 'cancelled'
+     UNION ALL
+     SELECT 'blocked', NULL, NULL, NULL, st.key, NULL, NULL, NULL, NULL, NULL, NULL, lower(b.during), upper(b.during)
        FROM bookings b JOIN staff st ON st.id = b.staff_id
       WHERE b.business_id = $1 AND b.status <> 'cancelled'
-        AND b.during && tstzrange($2::timestamptz - interval '1 day', $3::timestamptz + interval '1 day')
-        AND ($4::uuid IS NULL OR b.id <> $4::uuid)`,
-    [businessId, window.from, window.to, exceptBookingId ?? null],
+        AND b.during && tstzrange($2::timestamptz - interval '1 day', $3::timestamptz + interval '1 day')`,
+    [wanted.businessId, wanted.window.from, wanted.window.to, wanted.customerId, wanted.serviceId, wanted.start],
   );
-  return rows.map((row) => ({
-    staffId: row.staff_key,
-    kind: 'booking',
-    start: new Date(row.blocked_from).getTime(),
-    end: new Date(row.blocked_to).getTime(),
-  }));
+  const same = rows.find((row) => row.kind === 'same');
+  return {
+    existing: same && toBooking(same as BookingRow),
+    blocked: rows.filter((row) => row.kind === 'blocked').map((row) => toBlockedTime(row as BlockedRow)),
+  };
 }
 
 export async function findBooking(manager: EntityManager, bookingId: string, lock = false): Promise<Booking | undefined> {
   const rows: BookingRow[] = await manager.query(`${SELECT_BOOKING} WHERE b.id = $1 ${lock ? 'FOR UPDATE OF b' : ''}`, [
     bookingId,
   ]);
-  return rows[0] && toBooking(rows[0]);
-}
-
-/** The customer's live booking of this service at this start, if they already made it. */
-export async function findSameRequest(
-  manager: EntityManager,
-  customerId: string,
-  businessId: string,
-  serviceId: string,
-  start: Date,
-): Promise<Booking | undefined> {
-  const rows: BookingRow[] = await manager.query(
-    `${SELECT_BOOKING} WHERE b.customer_id = $1 AND b.business_id = $2 AND sv.key = $3 AND b.starts_at = $4
-        AND b.status <> 'cancelled'`,
-    [customerId, businessId, serviceId, start],
-  );
   return rows[0] && toBooking(rows[0]);
 }
 
@@ -145,40 +167,73 @@ async function unlessOverlapping(manager: EntityManager, write: () => Promise<un
  * earlier one's committed booking and gets a clean 23P01.
  */
 export async function lockStaffSchedule(manager: EntityManager, businessId: string, staffId: string): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`schedule:${businessId}:${staffId}`]);
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [scheduleLockKey(businessId, staffId)]);
 }
 
-/** Inserts a confirmed booking; undefined when the database refuses it as overlapping. */
+function scheduleLockKey(businessId: string, staffId: string): string {
+  return `schedule:${businessId}:${staffId}`;
+}
+
+/**
+ * Inserts a confirmed booking; undefined when the database refuses it as overlapping.
+ *
+ * One round trip: the staff member's schedule lock (`lockStaffSchedule`) is taken by the same
+ * statement before its row is inserted (the `lock` item is materialised, being volatile, and
+ * the join yields nothing until it has run), and `ON CONFLICT DO NOTHING` turns the EXCLUDE
+ * constraint's refusal into no row instead of an aborted transaction, so no savepoint is needed
+ * to try another staff member. The constraint is still what refuses the overlap; bookings have no
+ * other unique constraint that the clause could swallow (the id is generated).
+ */
 export async function insertBooking(
   manager: EntityManager,
   times: NewBookingTimes,
   details: { customerId: string; channel: BookingChannel; notes?: string | undefined },
-): Promise<string | undefined> {
-  let id: string | undefined;
-  const inserted = await unlessOverlapping(manager, async () => {
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, starts_at, ends_at, channel, notes)
-       SELECT $1, sv.id, st.id, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10
-         FROM services sv, staff st
-        WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3
-       RETURNING id`,
-      [
-        times.businessId,
-        times.serviceId,
-        times.staffId,
-        details.customerId,
-        new Date(times.blocked.start),
-        new Date(times.blocked.end),
-        times.start,
-        times.end,
-        details.channel,
-        details.notes ?? null,
-      ],
-    );
-    id = rows[0]?.id;
-    if (!id) throw new Error(`service ${times.serviceId} or staff ${times.staffId} is not in the database; restart to sync business files`);
-  });
-  return inserted ? id : undefined;
+): Promise<Booking | undefined> {
+  const rows: { id: string; starts_at: Date; ends_at: Date; status: BookingStatus; late_cancellation: boolean }[] = await manager.query(
+    `WITH lock AS (SELECT pg_advisory_xact_lock(hashtext($11)))
+     INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, starts_at, ends_at, channel, notes)
+     SELECT $1, sv.id, st.id, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10
+       FROM lock, services sv, staff st
+      WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3
+     ON CONFLICT DO NOTHING
+     RETURNING id, starts_at, ends_at, status, late_cancellation`,
+    [
+      times.businessId,
+      times.serviceId,
+      times.staffId,
+      details.customerId,
+      new Date(times.blocked.start),
+      new Date(times.blocked.end),
+      times.start,
+      times.end,
+      details.channel,
+      details.notes ?? null,
+      scheduleLockKey(times.businessId, times.staffId),
+    ],
+  );
+  const row = rows[0];
+  if (row) {
+    return {
+      id: row.id,
+      businessId: times.businessId,
+      serviceId: times.serviceId,
+      staffId: times.staffId,
+      customerId: details.customerId,
+      start: new Date(row.starts_at),
+      end: new Date(row.ends_at),
+      status: row.status,
+      channel: details.channel,
+      lateCancellation: row.late_cancellation,
+    };
+  }
+  // No row: either the overlap was refused, or the service or staff member is unknown here.
+  const [known]: { n: number }[] = await manager.query(
+    `SELECT count(*)::int AS n FROM services sv, staff st
+      WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3`,
+    [times.businessId, times.serviceId, times.staffId],
+  );
+  if (!known?.n) throw new Error(`service ${times.serviceId} or staff ${times.staffId} is not in the database; restart to sync business files`);
+  return undefined;
 }
 
 /** Moves a booking (keeping its id); false when the new range overlaps another live booking. */

@@ -105,6 +105,16 @@ describe('booking service', () => {
     assert.equal(await count(`SELECT count(*)::int AS n FROM bookings`), 100);
   });
 
+  it('for "anyone", gives parallel bookers each free staff member once, then refuses the rest', async () => {
+    for (const start of [at('2026-03-02T15:00:00Z'), at('2026-03-02T16:00:00Z'), at('2026-03-03T15:00:00Z')]) {
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => bookAppointment(h.context, request(start, { staffId: undefined }))));
+      const booked = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.booking.staffId] : []));
+      assert.deepEqual(booked.sort(), ['anna', 'ben'], `at ${start.toISOString()}`);
+      for (const result of results) if (result.status === 'rejected') assert.ok(result.reason instanceof SlotTaken, String(result.reason));
+    }
+    assert.equal(await count(OVERLAP_AUDIT), 0);
+  });
+
   it('moves a booking keeping its id, and frees the old time only once the new one is held', async () => {
     const { booking } = await bookAppointment(h.context, request(MONDAY_10));
     const moved = await rescheduleAppointment(h.context, { bookingId: booking.id, start: at('2026-03-03T16:00:00Z') });
