@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CalendarProvider } from '../scheduling/calendar-provider.js';
 import { composeConfirmation, composeReminder, type BookingNoticeDependencies } from './booking-notices.js';
+import { composeCallFollowUp } from './call-follow-up.js';
 import { composeCallSummary } from './call-summary.js';
 import { runCalendarSync } from './calendar-sync.js';
 import { startWorker, type OutboxHandler } from './job-workers.js';
@@ -164,6 +165,7 @@ function createHandlers(
       return result.outcome;
     },
     'call-summary': (id) => composeCallSummary(deps.dataSource, deps.businesses, id),
+    'call-follow-up': (id) => composeCallFollowUp(deps.dataSource, deps.businesses, id),
   };
 }
 

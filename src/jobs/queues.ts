@@ -1,11 +1,12 @@
 import { Queue, type BackoffStrategy, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 /**
- * The BullMQ queues and how outbox rows map onto them. `confirmations` is ours beyond DESIGN's
- * list: it turns one booking change into the texts, email and reminder it causes (one
- * transaction), which the sending queues then deliver one row each.
+ * The BullMQ queues and how outbox rows map onto them. Two are ours beyond DESIGN's list:
+ * `confirmations` turns one booking change into the texts, email and reminder it causes (one
+ * transaction), which the sending queues then deliver one row each; `call-follow-up` texts a
+ * caller whose call lost its audio path before they were done.
  */
-export const queueNames = ['sms', 'whatsapp', 'email', 'calendar-sync', 'reminders', 'call-summary', 'confirmations'] as const;
+export const queueNames = ['sms', 'whatsapp', 'email', 'calendar-sync', 'reminders', 'call-summary', 'call-follow-up', 'confirmations'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 const queueOfKind: Record<string, QueueName> = {
@@ -15,6 +16,7 @@ const queueOfKind: Record<string, QueueName> = {
   'calendar-sync': 'calendar-sync',
   reminder: 'reminders',
   'call-summary': 'call-summary',
+  'call-follow-up': 'call-follow-up',
   confirmation: 'confirmations',
 };
 

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import { callLeftUnfinished } from '../storage/entities/call.js';
 import { writeOutbox } from '../storage/outbox.js';
 
-/** How long after the end of a call its summary is composed for the business. */
+/** How long after the end of a call its summary (and any follow-up text) is composed. */
 const SUMMARY_DELAY_MS = 15_000;
 
 /**
@@ -42,11 +43,13 @@ export interface CallStatusResult {
 /**
  * Moves a call's status forward. When the call ends, it records the end time, its duration and
  * an outcome: the one the conversation already set (booked, transferred, ...) or, failing that,
- * how the call ended; and it queues the call's summary for the business.
+ * how the call ended; and it queues the call's summary for the business, and a follow-up text
+ * for a caller whose media stream failed before they were done.
  */
 export async function applyCallStatus(manager: EntityManager, update: CallStatusUpdate): Promise<CallStatusResult> {
-  const current: { id: string; business_id: string; status: string; outcome: string | null }[] = await manager.query(
-    `SELECT id, business_id, status, outcome FROM calls WHERE call_sid = $1 FOR UPDATE`,
+  const current: { id: string; business_id: string; status: string; outcome: string | null; fell_back: boolean }[] = await manager.query(
+    `SELECT id, business_id, status, outcome, stream_fell_back_at IS NOT NULL AS fell_back
+       FROM calls WHERE call_sid = $1 FOR UPDATE`,
     [update.callSid],
   );
   const known = current[0];
@@ -66,13 +69,12 @@ export async function applyCallStatus(manager: EntityManager, update: CallStatus
       WHERE call_sid = $1`,
     [update.callSid, update.callStatus, outcome, update.durationSeconds ?? null],
   );
-  await writeOutbox(manager, {
-    businessId: known.business_id,
-    kind: 'call-summary',
-    dedupeKey: `${known.id}:summary`,
-    payload: { callId: known.id },
-    // A media-stream call may still be storing its last turns when Twilio reports the end.
-    availableAt: new Date(Date.now() + SUMMARY_DELAY_MS),
-  });
+  // A media-stream call may still be storing its last turns when Twilio reports the end.
+  const availableAt = new Date(Date.now() + SUMMARY_DELAY_MS);
+  await writeOutbox(manager, { businessId: known.business_id, kind: 'call-summary', dedupeKey: `${known.id}:summary`, payload: { callId: known.id }, availableAt });
+  // The stream failed mid-call (it went on in `<Gather>` mode) and nothing was finished: offer to finish by text.
+  if (known.fell_back && callLeftUnfinished(outcome)) {
+    await writeOutbox(manager, { businessId: known.business_id, kind: 'call-follow-up', dedupeKey: `${known.id}:follow-up`, payload: { callId: known.id }, availableAt });
+  }
   return { applied: true, endedWithOutcome: outcome };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { BusinessDirectory } from '../config/business-directory.js';
 import { restoreDialogState } from '../dialog/policy/dialog-state.js';
+import { customerPhoneNumber } from '../storage/customers.js';
 import { businessVocabulary, gatherActionPath } from './inbound-call.js';
 import { closingTwiml, promptTwiml } from './twiml.js';
 
@@ -11,8 +12,8 @@ import { closingTwiml, promptTwiml } from './twiml.js';
  * `<Gather>` mode from the dialog's last question, so the caller is never left in dead air.
  */
 export async function answerStreamEnded(manager: EntityManager, businesses: BusinessDirectory, callSid: string): Promise<string | undefined> {
-  const rows: { id: string; business_id: string; turn_count: number; dialog_state: { streamEnd?: string; dialog?: unknown } | null }[] =
-    await manager.query(`SELECT id, business_id, turn_count, dialog_state FROM calls WHERE call_sid = $1 FOR UPDATE`, [callSid]);
+  const rows: { id: string; business_id: string; turn_count: number; from_number: string; dialog_state: { streamEnd?: string; dialog?: unknown } | null }[] =
+    await manager.query(`SELECT id, business_id, turn_count, from_number, dialog_state FROM calls WHERE call_sid = $1 FOR UPDATE`, [callSid]);
   const row = rows[0];
   const business = row && businesses.get(row.business_id);
   if (!row || !business) return undefined;
@@ -23,8 +24,14 @@ export async function answerStreamEnded(manager: EntityManager, businesses: Busi
 
   // `<Gather>` turns come in pairs (caller, agent); a stream may have left an odd count.
   const turnCount = row.turn_count + (row.turn_count % 2);
-  await manager.query(`UPDATE calls SET media_mode = 'gather', turn_count = $2, updated_at = now() WHERE id = $1`, [row.id, turnCount]);
+  await manager.query(
+    `UPDATE calls SET media_mode = 'gather', turn_count = $2, stream_fell_back_at = coalesce(stream_fell_back_at, now()), updated_at = now()
+      WHERE id = $1`,
+    [row.id, turnCount],
+  );
   const lastPrompt = restoreDialogState(row.dialog_state?.dialog).lastPrompt;
-  const text = lastPrompt ? `Sorry about that. ${lastPrompt}` : business.greeting;
+  // A call that ends unfinished from here gets a follow-up text (`applyCallStatus`); say so.
+  const textOffer = customerPhoneNumber(row.from_number) ? " If we get cut off, I'll text you." : '';
+  const text = lastPrompt ? `Sorry about that, the line is giving me trouble.${textOffer} ${lastPrompt}` : business.greeting;
   return promptTwiml(spoken, text, gatherActionPath(turnCount / 2 + 1));
 }

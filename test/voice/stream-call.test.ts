@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { TwilioMediaClient, UpgradeRefused } from '../fakes/twilio-media.js';
 import { exampleBusinesses } from '../support/businesses.js';
+import { BusinessDirectory } from '../../src/config/business-directory.js';
+import { composeCallFollowUp } from '../../src/jobs/call-follow-up.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { startVoiceRig, TestCall, utterance, type VoiceRig } from './call-harness.js';
 
@@ -25,6 +27,13 @@ async function turnsOf(rig: VoiceRig, callSid: string): Promise<TurnRow[]> {
   return rig.app.db.dataSource.query(
     `SELECT t.speaker, t.text, t.heard_text, t.interrupted, t.timings FROM call_turns t JOIN calls c ON c.id = t.call_id
       WHERE c.call_sid = $1 ORDER BY t.seq`,
+    [callSid],
+  );
+}
+
+async function followUpsOf(rig: VoiceRig, callSid: string): Promise<{ id: string }[]> {
+  return rig.app.db.dataSource.query(
+    `SELECT o.id FROM outbox o JOIN calls c ON o.payload->>'callId' = c.id::text WHERE o.kind = 'call-follow-up' AND c.call_sid = $1`,
     [callSid],
   );
 }
@@ -181,9 +190,38 @@ describe('media-stream calls', function () {
     const response = await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
     const twiml = await response.text();
     assert.match(twiml, /<Gather [^>]*action="\/twilio\/voice\/gather\?turn=3"/);
-    assert.match(twiml, /Sorry about that\. So that's a .* Shall I book it\?/);
+    assert.match(twiml, /Sorry about that, the line is giving me trouble\. If we get cut off, I'll text you\. So that's a .* Shall I book it\?/);
     const gather = await signedPost(rig.app, '/twilio/voice/gather?turn=3', { CallSid: call.callSid, SpeechResult: 'yes' });
     assert.match(await gather.text(), /booked/);
+    await signedPost(rig.app, '/twilio/voice/status', { CallSid: call.callSid, CallStatus: 'completed', CallDuration: '40' });
+    assert.deepEqual(await followUpsOf(rig, call.callSid), [], 'booked in the fallback: nothing to follow up');
+  });
+
+  it('offers to finish by text when a call whose stream dropped ends unfinished, and texts the caller', async () => {
+    rig.deepgram.script("hi I'd like a haircut tomorrow at three pm");
+    const call = new TestCall(rig, '+15551230019');
+    await call.connect(await call.answer());
+    await call.agentDone();
+    await call.say();
+    await call.agentDone();
+    call.microphone.stop();
+    call.client.close();
+    await until(() => turnsOf(rig, call.callSid), (rows) => rows.length >= 3);
+    await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
+    // The caller hangs up before answering the question again.
+    await signedPost(rig.app, '/twilio/voice/status', { CallSid: call.callSid, CallStatus: 'completed', CallDuration: '30' });
+    await signedPost(rig.app, '/twilio/voice/status', { CallSid: call.callSid, CallStatus: 'completed', CallDuration: '30' });
+    const followUps = await followUpsOf(rig, call.callSid);
+    assert.equal(followUps.length, 1, 'one follow-up, however often Twilio reports the end');
+
+    const businesses = new BusinessDirectory([salon]);
+    assert.equal(await composeCallFollowUp(rig.app.db.dataSource, businesses, followUps[0]!.id), 'composed');
+    assert.equal(await composeCallFollowUp(rig.app.db.dataSource, businesses, followUps[0]!.id), 'skipped', 'once');
+    const texts = await rig.app.db.dataSource.query(`SELECT payload FROM outbox WHERE kind = 'sms' AND dedupe_key = $1`, [`${followUps[0]!.id}:sms`]);
+    assert.equal(texts.length, 1);
+    assert.equal(texts[0].payload.to, '+15551230019');
+    assert.equal(texts[0].payload.from, salon.messaging.smsFrom ?? salon.phoneNumbers[0]);
+    assert.match(texts[0].payload.body, new RegExp(`^Sorry we had trouble on the line\\. This is ${salon.name}: reply to this text`));
   });
 
   it('refuses an unsigned or wrongly signed websocket upgrade with 403', async () => {

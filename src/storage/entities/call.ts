@@ -4,6 +4,14 @@ import { integer, text, timestamp, updatedAt, uuid, uuidPrimary } from './column
 /** How the call's audio is handled: Twilio's own speech (`gather`) or our media stream. */
 export type CallMediaMode = 'gather' | 'stream';
 
+/** Call outcomes after which the caller has nothing left to finish. */
+const FINISHED_OUTCOMES = new Set(['booked', 'moved', 'cancelled', 'transferred', 'message']);
+
+/** Whether a call that ended with `outcome` left the caller something to finish (a follow-up text may help). */
+export function callLeftUnfinished(outcome: string | null): boolean {
+  return !FINISHED_OUTCOMES.has(outcome ?? '');
+}
+
 export interface CallRow {
   id: string;
   callSid: string;
