@@ -21,7 +21,15 @@ export interface AgentSpeechOptions {
   interruptible: boolean;
   /** How long a barge-in may go without words before we resume, in ms. Default 1000. */
   falseInterruptionMs?: number;
+  /**
+   * A cached phrase ("One moment, let me check.") played when the reply's first audio is this
+   * late, so a slow or hung TTS is not dead air; the reply follows it once its audio comes.
+   * `audio` is read when the time is up. Absent: the reply's playout starts at once.
+   */
+  filler?: { afterMs: number; audio: () => Buffer | undefined };
   onEnd: (end: SpeechEnd) => void;
+  /** The filler phrase began to play. */
+  onFiller?: () => void;
   /** The caller spoke over us and we cleared; `speakingMs`: how long they had spoken by then. */
   onBargeIn?: () => void;
   onFalseInterruption?: () => void;
@@ -40,6 +48,9 @@ export class AgentSpeech {
   readonly #playbackSignal: AbortController;
   #interruption: NodeJS.Timeout | undefined;
   #ended = false;
+  /** The reply's playout was started (at once, or after waiting for its first audio). */
+  #begun = false;
+  #fillerTimer: NodeJS.Timeout | undefined;
   /** performance.now() when the first part started playing. */
   startedAt = performance.now();
 
@@ -54,8 +65,40 @@ export class AgentSpeech {
     return this.#interruption !== undefined;
   }
 
+  /**
+   * Starts the reply. With a `filler`, playout waits for the reply's first audio (a playback
+   * holds the stream until its source yields, and would hold a filler queued behind it): audio
+   * in time plays at once; audio later than `filler.afterMs` is preceded by the filler, and a
+   * synthesis that fails ends the speech as `failed` so the session can fall back.
+   */
   start(): void {
-    this.#playPart();
+    const filler = this.#options.filler;
+    const audio = this.reply.audio;
+    if (!filler || audio.firstByteAt !== undefined || audio.finished) {
+      this.#begin();
+      return;
+    }
+    this.#fillerTimer = setTimeout(() => {
+      this.#fillerTimer = undefined;
+      if (this.#ended || this.#begun || this.#playbackSignal.signal.aborted) return;
+      const phrase = filler.audio();
+      if (phrase && !this.#interruption) {
+        this.#options.media.play(phrase, { signal: this.#playbackSignal.signal });
+        this.#options.onFiller?.();
+      }
+      this.#begin();
+    }, filler.afterMs);
+    void audio.started.then(() => {
+      clearTimeout(this.#fillerTimer);
+      this.#fillerTimer = undefined;
+      if (!this.#ended && !this.#begun) this.#begin();
+    });
+  }
+
+  /** Starts the reply's playout, unless the caller is speaking over us (the resume starts it then). */
+  #begin(): void {
+    this.#begun = true;
+    if (!this.#interruption) this.#playPart();
   }
 
   /** The caller began to speak. True when we cleared our audio for them. */
@@ -89,6 +132,7 @@ export class AgentSpeech {
   /** The call is ending under us: stop quietly. */
   stop(): void {
     this.#stopInterruptionTimer();
+    clearTimeout(this.#fillerTimer);
     this.#playbackSignal.abort(new Error('stopped'));
     this.#finish({ kind: 'stopped' });
   }
@@ -112,7 +156,7 @@ export class AgentSpeech {
     this.#stopInterruptionTimer();
     if (this.#ended) return;
     this.#options.onFalseInterruption?.();
-    this.#playPart();
+    if (this.#begun) this.#playPart();
   }
 
   #stopInterruptionTimer(): void {
@@ -124,6 +168,7 @@ export class AgentSpeech {
     if (this.#ended) return;
     this.#ended = true;
     this.#stopInterruptionTimer();
+    clearTimeout(this.#fillerTimer);
     this.#options.onEnd(end);
   }
 }

@@ -192,7 +192,7 @@ export class CallSession {
     // The caller is waiting: the speech request goes out before the turn is stored, so the
     // transaction's work does not sit between the reply text and the TTS request.
     // A booking confirmation and a goodbye are said whole.
-    this.#speak(turn, event.reply.text, { interruptible: !event.reply.done && !event.reply.end });
+    this.#speak(turn, event.reply.text, { interruptible: !event.reply.done && !event.reply.end, fillerIfLate: !turn.fillerPlayed });
     const caller: StoredTurn = { speaker: 'caller', text: turn.callerText ?? '', timingsMs: event.timingsMs, startedAt: turn.callerStartedAt ?? new Date(), endedAt };
     this.#persist([caller], { dialog: event.state, outcome });
     observeCallerTimings(this.#deps.metrics, event.timingsMs);
@@ -204,8 +204,16 @@ export class CallSession {
     this.#speak(turn, text, { interruptible: options.interruptible ?? true });
   }
 
-  #speak(turn: ActiveTurn, text: string, options: { interruptible: boolean }): void {
+  /**
+   * Speaks `text` as the turn's reply. `fillerIfLate`: a TTS slower than `fillerAfterMs` to its
+   * first audio gets the cached filler first (once per turn: not when the dialog's own slowness
+   * already played it), so a slow or hung TTS is not dead air.
+   */
+  #speak(turn: ActiveTurn, text: string, options: { interruptible: boolean; fillerIfLate?: boolean }): void {
     const startedAt = new Date();
+    const filler = options.fillerIfLate
+      ? { afterMs: this.#tuning('fillerAfterMs', 700), audio: () => this.#deps.phrases.get(this.#scope, 'filler')?.audio }
+      : undefined;
     const speech: AgentSpeech = new AgentSpeech({
       media: this.#media,
       phrases: this.#deps.phrases,
@@ -213,6 +221,7 @@ export class CallSession {
       text,
       signal: turn.controller.signal,
       interruptible: options.interruptible,
+      ...(filler ? { filler, onFiller: () => (turn.fillerPlayed = true) } : {}),
       falseInterruptionMs: this.#tuning('falseInterruptionMs', 1000),
       onEnd: (end) => this.#onSpeechEnd(turn, speech, end, startedAt),
       onBargeIn: () => this.#deps.metrics.bargeInSeconds.observe(this.#clock.speakingMs() / 1000),
@@ -243,7 +252,9 @@ export class CallSession {
 
   #playFiller(turn: ActiveTurn): void {
     const filler = this.#deps.phrases.get(this.#scope, 'filler');
-    if (filler) this.#media.play(filler.audio, { signal: turn.controller.signal });
+    if (!filler) return;
+    turn.fillerPlayed = true;
+    this.#media.play(filler.audio, { signal: turn.controller.signal });
   }
 
   #onSilence(): void {

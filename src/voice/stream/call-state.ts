@@ -24,6 +24,8 @@ export interface ActiveTurn {
   speechEndedAt?: number;
   /** What happens once the reply has been said. */
   then?: 'hangup' | 'transfer';
+  /** The filler phrase was played for this turn (the dialog or the TTS was slow). */
+  fillerPlayed?: boolean;
   /** The call outcome this turn records, if any. */
   outcome?: string;
 }

@@ -14,8 +14,12 @@ export class ReplyAudio {
   /** performance.now() when the first audio arrived. */
   firstByteAt: number | undefined;
   readonly reading: Promise<void>;
+  /** Settles when the first audio arrived, or the synthesis ended without any (failed, aborted, empty). */
+  readonly started: Promise<void>;
+  #markStarted!: () => void;
 
   constructor(source: AsyncIterable<Buffer>, signal: AbortSignal) {
+    this.started = new Promise<void>((resolve) => (this.#markStarted = resolve));
     this.reading = this.#read(source, signal);
   }
 
@@ -72,6 +76,7 @@ export class ReplyAudio {
   }
 
   #notify(): void {
+    if (this.firstByteAt !== undefined || this.#finished) this.#markStarted();
     for (const wake of this.#wake.splice(0)) wake();
   }
 }
