@@ -5,6 +5,7 @@ import { createVendorPolicy } from '../resilience/vendor-policy.js';
 import type { CalendarProvider } from '../scheduling/calendar-provider.js';
 import { createGoogleCalendarProvider, type AuthorizationStatus } from '../scheduling/google-calendar-provider.js';
 import { createLocalCalendarProvider } from '../scheduling/local-calendar-provider.js';
+import { tuned, type PolicyTuning } from './senders.js';
 
 export interface CalendarSetup {
   calendar: CalendarProvider;
@@ -13,7 +14,7 @@ export interface CalendarSetup {
 }
 
 /** Google Calendar when credentials are configured, otherwise Postgres as the only calendar. */
-export function createCalendar(env: Env, metrics: Metrics, logger: Logger): CalendarSetup {
+export function createCalendar(env: Env, metrics: Metrics, logger: Logger, tuning?: PolicyTuning): CalendarSetup {
   if (!env.GOOGLE_CALENDAR_CREDENTIALS) {
     return { calendar: createLocalCalendarProvider(), authorization: () => ({ ok: true }) };
   }
@@ -22,7 +23,7 @@ export function createCalendar(env: Env, metrics: Metrics, logger: Logger): Cale
     apiUrl: env.GOOGLE_API_URL,
     tokenUrl: env.GOOGLE_TOKEN_URL,
     logger,
-    policy: createVendorPolicy({ dependency: 'google_calendar', metrics, logger, timeoutMs: 5000, retries: 2 }),
+    policy: createVendorPolicy({ dependency: 'google_calendar', metrics, logger, ...tuned({ timeoutMs: 5000, retries: 2 }, tuning) }),
   });
   return {
     calendar: google,

@@ -11,6 +11,8 @@ import type { Env } from '../config/env.js';
 import type { TextRateLimitOptions } from '../channels/text-rate-limit.js';
 import type { IpRateLimitOptions } from '../http/ip-rate-limit.js';
 import { createCalendar } from './calendar.js';
+import type { RetryOptions } from '../jobs/queues.js';
+import type { VendorTuning } from './senders.js';
 import { startWeb } from './web.js';
 import { startWorker } from './worker.js';
 import type { CallTuning } from '../voice/stream/call-session.js';
@@ -61,6 +63,10 @@ export interface StartOptions {
   textWebhookIpLimit?: IpRateLimitOptions;
   /** Media-stream call timings (silence, fillers, endpointing) and speech vendor policies; tests shorten them. */
   voice?: { call?: CallTuning; speech?: SpeechTuning };
+  /** Twilio REST, SMTP and Google Calendar policy timings; fault tests shorten them. */
+  vendors?: VendorTuning;
+  /** Outbox job retries (attempts, backoff); fault tests shorten them. */
+  jobRetry?: RetryOptions;
 }
 
 /**
@@ -85,7 +91,7 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
   const redis = createRedis(env.REDIS_URL, logger);
   const metrics = createMetrics();
   const lagSampler = startEventLoopLagSampler(metrics.eventLoopLagSeconds);
-  const calendar = createCalendar(env, metrics, logger);
+  const calendar = createCalendar(env, metrics, logger, options.vendors?.google_calendar);
   const stops: (() => Promise<void>)[] = [];
 
   const healthChecks = checksOf(dataSource, redis);
@@ -97,7 +103,11 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
   const outboxGauge = startOutboxGauge({ dataSource, gauge: metrics.outboxPending, logger });
   stops.push(() => outboxGauge.stop());
   if (role !== 'web') {
-    const worker = await startWorker(common);
+    const worker = await startWorker({
+      ...common,
+      ...(options.vendors ? { vendors: options.vendors } : {}),
+      ...(options.jobRetry ? { retry: options.jobRetry } : {}),
+    });
     stops.push(() => worker.stop());
   }
 

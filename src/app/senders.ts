@@ -7,7 +7,32 @@ import { createTwilioTextSenders } from '../channels/senders/twilio-text-sender.
 import { createUnconfiguredTextSender } from '../channels/senders/unconfigured-text-sender.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createVendorPolicy } from '../resilience/vendor-policy.js';
+import { createVendorPolicy, type BreakerOptions, type RetryDelayOptions } from '../resilience/vendor-policy.js';
+
+/** One vendor policy's timings, over its defaults; tests shorten them. */
+export interface PolicyTuning {
+  timeoutMs?: number;
+  retries?: number;
+  retryDelay?: RetryDelayOptions;
+  breaker?: BreakerOptions;
+}
+
+/** Tuning of the policies built in `app/` (the speech and model ones have their own). */
+export interface VendorTuning {
+  twilio?: PolicyTuning;
+  smtp?: PolicyTuning;
+  google_calendar?: PolicyTuning;
+}
+
+/** A policy's settings: the defaults, with any tuning on top. */
+export function tuned(defaults: { timeoutMs: number; retries: number }, tuning: PolicyTuning = {}) {
+  return {
+    timeoutMs: tuning.timeoutMs ?? defaults.timeoutMs,
+    retries: tuning.retries ?? defaults.retries,
+    ...(tuning.retryDelay ? { retryDelay: tuning.retryDelay } : {}),
+    ...(tuning.breaker ? { breaker: tuning.breaker } : {}),
+  };
+}
 
 export interface Senders {
   sms: SmsSender;
@@ -20,7 +45,7 @@ export interface Senders {
  * when SMTP_URL is set, otherwise `.eml` files under $DATA_DIR/mail (DESIGN §3; the start-up
  * vendor lines already say which).
  */
-export function createSenders(env: Env, metrics: Metrics, logger: Logger): Senders {
+export function createSenders(env: Env, metrics: Metrics, logger: Logger, tuning: VendorTuning = {}): Senders {
   const texts =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
       ? createTwilioTextSenders({
@@ -28,7 +53,7 @@ export function createSenders(env: Env, metrics: Metrics, logger: Logger): Sende
           authToken: env.TWILIO_AUTH_TOKEN,
           apiUrl: env.TWILIO_API_URL,
           logger,
-          policy: createVendorPolicy({ dependency: 'twilio', metrics, logger, timeoutMs: 10_000, retries: 2 }),
+          policy: createVendorPolicy({ dependency: 'twilio', metrics, logger, ...tuned({ timeoutMs: 10_000, retries: 2 }, tuning.twilio) }),
         })
       : {
           sms: createUnconfiguredTextSender<SmsMessage>('sms', logger),
@@ -38,7 +63,7 @@ export function createSenders(env: Env, metrics: Metrics, logger: Logger): Sende
     ? createSmtpMailSender({
         url: env.SMTP_URL,
         from: env.MAIL_FROM,
-        policy: createVendorPolicy({ dependency: 'smtp', metrics, logger, timeoutMs: 15_000, retries: 0 }),
+        policy: createVendorPolicy({ dependency: 'smtp', metrics, logger, ...tuned({ timeoutMs: 15_000, retries: 0 }, tuning.smtp) }),
       })
     : createFileMailSender({ folder: join(env.DATA_DIR, 'mail'), from: env.MAIL_FROM });
   return { ...texts, mail };

@@ -6,7 +6,8 @@ import { startJobRuntime } from '../jobs/job-runtime.js';
 import { queuePrefixFor } from '../jobs/queues.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CalendarSetup } from './calendar.js';
-import { createSenders } from './senders.js';
+import type { RetryOptions } from '../jobs/queues.js';
+import { createSenders, type VendorTuning } from './senders.js';
 
 /** The worker role: the outbox relay and the BullMQ workers, with the senders they deliver through. */
 export async function startWorker(deps: {
@@ -16,9 +17,11 @@ export async function startWorker(deps: {
   directory: BusinessDirectory;
   metrics: Metrics;
   calendar: CalendarSetup;
+  vendors?: VendorTuning;
+  retry?: RetryOptions;
 }): Promise<{ stop(): Promise<void> }> {
   const { env, logger, metrics } = deps;
-  const senders = createSenders(env, metrics, logger);
+  const senders = createSenders(env, metrics, logger, deps.vendors);
   const jobs = await startJobRuntime({
     dataSource: deps.dataSource,
     businesses: deps.directory,
@@ -30,6 +33,7 @@ export async function startWorker(deps: {
     databaseUrl: env.DATABASE_URL,
     prefix: queuePrefixFor(env.DATABASE_URL),
     mailFrom: env.MAIL_FROM,
+    ...(deps.retry ? { retry: deps.retry } : {}),
     statusCallbackUrl: env.PUBLIC_URL ? `${env.PUBLIC_URL}/twilio/message-status` : undefined,
   });
   logger.info('worker started');
