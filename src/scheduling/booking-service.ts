@@ -52,9 +52,10 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
   const outcome = await context.dataSource.transaction(async (manager): Promise<Outcome> => {
     const customerId = await upsertCustomer(manager, business.id, request.customer);
     if (!customerId) throw new SchedulingError('missing_customer', 'a booking needs the customer\'s phone number, name or email');
-    // One customer's requests run one at a time, so a repeated request finds the first booking.
-    // (Its own statement: what is read after it must be read after the lock is granted.)
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [customerId]);
+    // One customer's requests run one at a time, so a repeated request finds the first booking:
+    // the upsert above holds the customer's row lock until this transaction ends (a customer with
+    // a phone number is one row, updated by every request; one without is a new row each time,
+    // so nothing to find), and what is read below, in later statements, is read after it.
     const { existing, blocked } = await sameRequestAndBlockedTimes(manager, {
       customerId,
       businessId: business.id,
@@ -69,6 +70,9 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
     await recordChange(manager, business.id, booking.id, 'booked', request.start);
     return { booking, alreadyBooked: false };
   });
+  // Our own change (or, on a refusal, someone else's we may not have heard of yet): searches
+  // from here on read it, not the copy in memory.
+  context.blockedTimes?.changed(business.id);
 
   if (outcome.refused) {
     context.metrics?.bookingsTotal.inc({ channel: request.channel, outcome: 'slot_taken' });
@@ -108,6 +112,7 @@ export async function rescheduleAppointment(context: SchedulingContext, request:
     }
     return undefined;
   });
+  context.blockedTimes?.changed(business.id);
 
   if (!moved) {
     context.metrics?.bookingsTotal.inc({ channel: current.channel, outcome: 'slot_taken' });
@@ -122,7 +127,7 @@ export async function rescheduleAppointment(context: SchedulingContext, request:
  * allowed, but flagged for the owner. Cancelling twice is harmless.
  */
 export async function cancelAppointment(context: SchedulingContext, bookingId: string): Promise<Booking> {
-  return context.dataSource.transaction(async (manager) => {
+  const cancelled = await context.dataSource.transaction(async (manager) => {
     const booking = await findBooking(manager, bookingId, true);
     if (!booking) throw new SchedulingError('not_found', `no booking ${bookingId}`);
     if (booking.status === 'cancelled') return booking;
@@ -133,6 +138,8 @@ export async function cancelAppointment(context: SchedulingContext, bookingId: s
     context.metrics?.bookingsTotal.inc({ channel: booking.channel, outcome: 'cancelled' });
     return (await findBooking(manager, booking.id))!;
   });
+  context.blockedTimes?.changed(cancelled.businessId);
+  return cancelled;
 }
 
 /**

@@ -72,6 +72,20 @@ export async function loadBlockedTimes(
   return rows.map(toBlockedTime);
 }
 
+/**
+ * Live bookings' blocked times overlapping exactly `[from, to)`, no margin: what the in-memory
+ * copy (`BlockedTimesCache`) holds for a business.
+ */
+export async function loadBlockedTimesOverlapping(manager: EntityManager, businessId: string, range: { from: Date; to: Date }): Promise<BlockedTime[]> {
+  const rows: BlockedRow[] = await manager.query(
+    `SELECT st.key AS staff_key, lower(b.during) AS blocked_from, upper(b.during) AS blocked_to
+       FROM bookings b JOIN staff st ON st.id = b.staff_id
+      WHERE b.business_id = $1 AND b.status <> 'cancelled' AND b.during && tstzrange($2, $3)`,
+    [businessId, range.from, range.to],
+  );
+  return rows.map(toBlockedTime);
+}
+
 const SELECT_BLOCKED = `
   SELECT st.key AS staff_key, lower(b.during) AS blocked_from, upper(b.during) AS blocked_to
     FROM bookings b JOIN staff st ON st.id = b.staff_id

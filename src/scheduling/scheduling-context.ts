@@ -5,6 +5,7 @@ import type { BusinessDirectory } from '../config/business-directory.js';
 import type { Metrics } from '../observability/metrics.js';
 import { findAvailableSlots, type BlockedTime, type Slot } from './availability-engine.js';
 import type { CalendarProvider } from './calendar-provider.js';
+import type { BlockedTimesCache } from './blocked-times-cache.js';
 import { loadBlockedTimes } from './booking-store.js';
 import { SchedulingError } from './scheduling-errors.js';
 
@@ -17,6 +18,11 @@ export interface SchedulingContext {
   metrics?: Pick<Metrics, 'bookingsTotal'>;
   /** The current instant; tests pin it. */
   now(): Date;
+  /**
+   * The businesses' blocked times in memory, kept fresh by the `bookings` NOTIFY (see
+   * `createScheduler`); absent, every slot search reads Postgres. Bookings never rely on it.
+   */
+  blockedTimes?: BlockedTimesCache;
 }
 
 export function businessOf(context: SchedulingContext, businessId: string): Business {
@@ -62,7 +68,8 @@ export interface SlotSearch {
 
 /**
  * Bookable slots right now, from the bookings in Postgres (read through `manager`, so inside a
- * booking transaction they include its own view) and the calendars' busy times.
+ * booking transaction they include its own view; otherwise from the in-memory copy when there is
+ * a fresh one) and the calendars' busy times.
  */
 export async function searchSlots(
   context: SchedulingContext,
@@ -71,8 +78,11 @@ export async function searchSlots(
 ): Promise<Slot[]> {
   const business = businessOf(context, search.businessId);
   const window = { from: search.from, to: search.to };
+  const fromMemory = context.blockedTimes && !options.manager && !options.exceptBookingId ? context.blockedTimes : undefined;
   const [bookings, busy] = await Promise.all([
-    loadBlockedTimes(options.manager ?? context.dataSource.manager, business.id, window, options.exceptBookingId),
+    fromMemory
+      ? fromMemory.blockedTimes(business.id, window)
+      : loadBlockedTimes(options.manager ?? context.dataSource.manager, business.id, window, options.exceptBookingId),
     options.busy ?? calendarBusyTimes(context, business, window),
   ]);
   return findAvailableSlots({

@@ -66,6 +66,17 @@ describe('booking service', () => {
     assert.equal(await count('SELECT count(*)::int AS n FROM bookings'), 1);
   });
 
+  it('books a request sent ten times at once exactly once, named staff or anyone', async () => {
+    for (const [index, staffId] of (['anna', undefined, 'ben', undefined] as const).entries()) {
+      const customer = { phone: nextPhone() };
+      const start = at(`2026-03-0${3 + index}T15:00:00Z`);
+      const results = await Promise.all(Array.from({ length: 10 }, () => bookAppointment(h.context, request(start, { customer, staffId }))));
+      assert.equal(new Set(results.map((result) => result.booking.id)).size, 1, `one booking (staff ${staffId ?? 'anyone'})`);
+      assert.equal(results.filter((result) => !result.alreadyBooked).length, 1);
+    }
+    assert.equal(await count('SELECT count(*)::int AS n FROM bookings'), 4);
+  });
+
   it('refuses a time that is not offered, with the nearest alternatives', async () => {
     const lunch = at('2026-03-02T17:15:00Z'); // 12:15, inside Monday's break
     const refused = await rejection(bookAppointment(h.context, request(lunch)));
