@@ -13,13 +13,22 @@
  * and `delivery` (first audio in hand → first frame heard by the caller: playout, pacer,
  * websocket). Voice-to-voice is measured by the caller, at the audio.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { createTeamInbox } from '../src/channels/team-inbox.js';
+import { BusinessDirectory } from '../src/config/business-directory.js';
+import { loadBusinesses } from '../src/config/load-businesses.js';
+import { respond, type DialogDependencies } from '../src/dialog/policy/dialog-engine.js';
+import { newDialogState } from '../src/dialog/policy/dialog-state.js';
+import { HybridUnderstanding } from '../src/dialog/understanding/hybrid-understanding.js';
 import { createMetrics } from '../src/observability/metrics.js';
+import { createLocalCalendarProvider } from '../src/scheduling/local-calendar-provider.js';
+import { createScheduler, type Scheduler } from '../src/scheduling/scheduler.js';
 import { createVendorPolicy } from '../src/resilience/vendor-policy.js';
 import { createElevenLabsTextToSpeech } from '../src/speech/elevenlabs-text-to-speech.js';
 import { findBusiness } from '../src/tools/business-file.js';
 import { reportCall, type CallSummary } from '../src/tools/call-report.js';
 import { simulateCall } from '../src/tools/call-simulator.js';
-import { benchLogger, callerNumber, ENDPOINTING_SILENCE_MS, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
+import { benchLogger, BENCH_NOW, callerNumber, ENDPOINTING_SILENCE_MS, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 interface PathSpec {
   name: 'rules' | 'llm' | 'cached';
@@ -78,6 +87,7 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
   });
   const turns: Turn[] = [];
   const modelAskedBefore = rig.fakes.openai?.requests.length ?? 0;
+  const gc = watchGc();
   for (let i = 0; i < spec.calls; i += 1) {
     const says = spec.says(i);
     const audio = await Promise.all(says.map(spoken));
@@ -97,7 +107,26 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
     summary.turns.forEach((turn, index) => turns.push({ ...turn, index }));
   }
   figure(`voice_to_voice_${spec.name}_model_asked`, (rig.fakes.openai?.requests.length ?? 0) - modelAskedBefore, 'times');
+  // The process's garbage collection during the calls (this process runs Frontdesk, the callers
+  // and the fakes): a pause longer than a turn's share lands in some turn's figures.
+  const pauses = gc.stop();
+  figure(`voice_to_voice_${spec.name}_gc_pauses`, pauses.length, 'pauses');
+  figure(`voice_to_voice_${spec.name}_gc_pause_max`, Math.max(0, ...pauses), 'ms');
   return turns;
+}
+
+function watchGc(): { stop(): number[] } {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return pauses;
+    },
+  };
 }
 
 function reportPath(spec: PathSpec, turns: Turn[]): void {
@@ -130,6 +159,13 @@ function reportPath(spec: PathSpec, turns: Turn[]): void {
     figure(`${prefix}_turns_started_from_cache`, stages.delivery!.filter((ms) => ms < PUBLISHED.ttsMs).length, `of ${measured.length}`);
   }
   for (const [stage, values] of Object.entries(stages)) if (values.length) percentiles(`${prefix}_ours_${stage}`, values, 'ms');
+  // The rules path's turns by kind: the first reads the calendar and offers, the second books.
+  if (spec.name === 'rules') {
+    for (const [kind, index] of [['offer', 0], ['booking', 1]] as const) {
+      const dialog = measured.filter((turn) => turn.index === index && turn.understanding_ms !== null).map((turn) => turn.understanding_ms!);
+      percentiles(`${prefix}_ours_understanding_${kind}`, dialog, 'ms');
+    }
+  }
   const first = measured.filter((turn) => turn.index === 0).map((turn) => turn.voice_to_voice_ms! - spec.budgetMs);
   if (spec.says(0).length > 1) percentiles(`${prefix}_first_turn_ours`, first, 'ms', [50]);
 }
@@ -178,6 +214,60 @@ async function ttsFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterM
   return { fetchMs: fetchMs.slice(2), adapterMs: adapterMs.slice(2) };
 }
 
+/**
+ * The dialog turn alone, many times (the calls above give 8–16 turns a path, so their p99 is
+ * their worst turn): respond() in this process on the rig's database, the way a call's turn runs
+ * it, for the three kinds of turn the calls have:
+ * - `faq`: "where are you located", no calendar and no database: the floor of any turn here
+ *   (understanding, rendering, and whatever the machine and GC add);
+ * - `offer`: "a haircut tomorrow at ten" (slot search, then the read-back), with the blocked
+ *   times in memory (`memory`, as Frontdesk runs) and read from Postgres each time (`postgres`),
+ *   alternating, so both see the same machine;
+ * - `booking`: the "yes" after it (the booking transaction).
+ * Also one `SELECT 1` round trip per conversation: the database's own floor on this machine.
+ */
+export async function dialogTurns(rig: CallRig, conversations = 120): Promise<void> {
+  const directory = new BusinessDirectory(loadBusinesses(rig.env.BUSINESS_CONFIG));
+  const business = directory.get(findBusiness(rig.env.BUSINESS_CONFIG, 'salon', (message) => {
+    throw new Error(message);
+  }).id)!;
+  const dataSource = rig.frontdesk.app.dataSource;
+  const logger = benchLogger();
+  const context = { dataSource, businesses: directory, calendar: createLocalCalendarProvider(), logger, now: () => BENCH_NOW };
+  const schedulers: Record<'memory' | 'postgres', Scheduler> = {
+    memory: createScheduler(context),
+    postgres: createScheduler(context, { blockedTimesInMemory: false }),
+  };
+  await schedulers.memory.prepare(business.id);
+  const understanding = new HybridUnderstanding({ logger });
+  const team = createTeamInbox(dataSource);
+  const times: Record<string, number[]> = {};
+  const time = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const startedAt = performance.now();
+    const result = await work();
+    (times[name] ??= []).push(performance.now() - startedAt);
+    return result;
+  };
+  for (let i = 0; i < conversations; i += 1) {
+    for (const kind of i % 2 ? (['memory', 'postgres'] as const) : (['postgres', 'memory'] as const)) {
+      const deps: DialogDependencies = { business, scheduler: schedulers[kind], understanding, team };
+      const turn = { channel: 'voice' as const, customerPhone: callerNumber(100_000 + i * 2 + (kind === 'memory' ? 0 : 1)), now: BENCH_NOW };
+      await time('db_round_trip', () => dataSource.query('SELECT 1'));
+      await time('faq', () => respond(deps, newDialogState(), { ...turn, utterance: 'where are you located' }));
+      const offered = await time(`offer_${kind}`, () => respond(deps, newDialogState(), { ...turn, utterance: `hi I'd like a haircut ${BOOKABLE[i % BOOKABLE.length]}` }));
+      const booked = await time('booking', () => respond(deps, offered.state, { ...turn, utterance: 'yes' }));
+      if (booked.reply.done !== 'booked') throw new Error(`dialog bench: not booked: ${offered.reply.text} / ${booked.reply.text}`);
+      // Free the time again, so every conversation finds the same calendar; then let the change
+      // be heard and read again (a few ms), as it would be long before a business's next caller.
+      await dataSource.query(`UPDATE bookings SET status = 'cancelled' WHERE status <> 'cancelled' AND channel = 'voice' AND customer_id = (SELECT id FROM customers WHERE phone = $1)`, [turn.customerPhone]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  // The first few of each are the JIT's; a call's first turn after start is what prepare() is for.
+  for (const [name, values] of Object.entries(times)) percentiles(`voice_to_voice_dialog_${name}`, values.slice(4), 'ms');
+  figure('voice_to_voice_dialog_turns', conversations, 'of each');
+}
+
 export async function voiceToVoiceBench(): Promise<void> {
   const rig = await startCallRig(PUBLISHED);
   try {
@@ -185,6 +275,7 @@ export async function voiceToVoiceBench(): Promise<void> {
     percentiles('voice_to_voice_tts_fake_floor_fetch', floor.fetchMs, 'ms', [50]);
     percentiles('voice_to_voice_tts_fake_floor_adapter', floor.adapterMs, 'ms', [50]);
     for (const spec of PATHS.filter((path) => path.name !== 'cached')) reportPath(spec, await runPath(rig, spec));
+    await dialogTurns(rig);
   } finally {
     await rig.close();
   }

@@ -102,7 +102,7 @@ function refresher(context: SchedulingContext, blockedTimes: BlockedTimesCache):
     const ids = businessId === undefined ? context.businesses.all().map((business) => business.id) : [businessId];
     for (const id of ids) {
       if (pending.has(id) || !context.businesses.get(id)) continue;
-      const timer = setTimeout(() => read(id), 20);
+      const timer = setTimeout(() => read(id), 5);
       timer.unref();
       pending.set(id, timer);
     }
