@@ -58,6 +58,9 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       });
     },
   });
+  // A client killed mid-session resets its socket; smtp-server reports that as an 'error' event,
+  // which without a listener would throw in the test process. A real server shrugs it off.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
