@@ -88,15 +88,17 @@ function withBlockedTimesCache(context: SchedulingContext): SchedulingContext {
   return { ...context, blockedTimes };
 }
 
-/** Reads a business's next two weeks into memory shortly after it changed (one read for a burst of changes). */
+/**
+ * Reads a business's next two weeks into memory (and runs a search, keeping that code warm) as
+ * listening starts and shortly after each change, one read for a burst of changes. `prepare`
+ * never rejects.
+ */
 function refresher(context: SchedulingContext, blockedTimes: BlockedTimesCache): (businessId: string | undefined) => void {
   const pending = new Map<string, NodeJS.Timeout>();
   const read = (businessId: string) => {
     pending.delete(businessId);
     if (!context.dataSource.isInitialized) return;
-    blockedTimes.prepare(businessId, context.now()).catch((error: unknown) => {
-      context.logger.debug({ err: error, businessId }, 'reading blocked times after a change failed; the next search reads them');
-    });
+    void prepare({ ...context, blockedTimes }, businessId);
   };
   return (businessId) => {
     const ids = businessId === undefined ? context.businesses.all().map((business) => business.id) : [businessId];
