@@ -4,6 +4,8 @@
  *
  * - `rules`: sentences the rules understand; the model is configured but not asked.
  *   Vendor budget = 300 ms endpointing silence + 350 ms Deepgram + 75 ms ElevenLabs.
+ * - `faq`: the rules path with a question that needs no calendar and no database: the floor any
+ *   turn meets in these calls (event loop shared with the callers and fakes, GC), same budget.
  * - `llm`: a sentence the rules are unsure of, so the fake OpenAI answers after 350 ms.
  *   Budget = the above + 350 ms.
  * - `cached`: the first audio is a cached phrase (the filler, played as the turn starts:
@@ -31,7 +33,7 @@ import { simulateCall } from '../src/tools/call-simulator.js';
 import { benchLogger, BENCH_NOW, callerNumber, ENDPOINTING_SILENCE_MS, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 interface PathSpec {
-  name: 'rules' | 'llm' | 'cached';
+  name: 'rules' | 'faq' | 'llm' | 'cached';
   calls: number;
   /** What the caller says on call `index`. */
   says: (index: number) => string[];
@@ -45,6 +47,15 @@ const PATHS: PathSpec[] = [
     calls: 8,
     // A time of its own per call: a taken slot would make "yes" ambiguous and ask the model.
     says: (index) => [`hi I'd like a haircut ${BOOKABLE[index % BOOKABLE.length]}`, 'yes'],
+    budgetMs: ENDPOINTING_SILENCE_MS + PUBLISHED.deepgramMs + PUBLISHED.ttsMs,
+    modelMs: 0,
+  },
+  {
+    // The same path with a turn that reads no calendar and writes nothing: what any turn costs
+    // in these calls (the event loop shared with the callers and fakes, GC), next to `rules`.
+    name: 'faq',
+    calls: 6,
+    says: () => ['where are you located'],
     budgetMs: ENDPOINTING_SILENCE_MS + PUBLISHED.deepgramMs + PUBLISHED.ttsMs,
     modelMs: 0,
   },
@@ -76,6 +87,9 @@ const BOOKABLE = [
   'on thursday at two pm',
   'on thursday at four pm',
 ];
+
+/** Times the calls above leave free (they book Wednesday and Thursday), for `dialogTurns`. */
+const DIALOG_BOOKABLE = ['on friday at ten am', 'on friday at eleven am', 'on friday at two pm', 'on friday at three pm'];
 
 type Turn = CallSummary['turns'][number] & { index: number };
 
@@ -254,7 +268,7 @@ export async function dialogTurns(rig: CallRig, conversations = 120): Promise<vo
       const turn = { channel: 'voice' as const, customerPhone: callerNumber(100_000 + i * 2 + (kind === 'memory' ? 0 : 1)), now: BENCH_NOW };
       await time('db_round_trip', () => dataSource.query('SELECT 1'));
       await time('faq', () => respond(deps, newDialogState(), { ...turn, utterance: 'where are you located' }));
-      const offered = await time(`offer_${kind}`, () => respond(deps, newDialogState(), { ...turn, utterance: `hi I'd like a haircut ${BOOKABLE[i % BOOKABLE.length]}` }));
+      const offered = await time(`offer_${kind}`, () => respond(deps, newDialogState(), { ...turn, utterance: `hi I'd like a haircut ${DIALOG_BOOKABLE[i % DIALOG_BOOKABLE.length]}` }));
       const booked = await time('booking', () => respond(deps, offered.state, { ...turn, utterance: 'yes' }));
       if (booked.reply.done !== 'booked') throw new Error(`dialog bench: not booked: ${offered.reply.text} / ${booked.reply.text}`);
       // Free the time again, so every conversation finds the same calendar; then let the change
