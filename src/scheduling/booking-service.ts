@@ -6,6 +6,7 @@ import { blockedRange, findAvailableSlots, findService, type BlockedTime, type S
 import {
   findBooking,
   insertBooking,
+  insertUnlessRepeated,
   lockStaffSchedule,
   markCancelled,
   moveBooking,
@@ -47,6 +48,9 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
   const business = businessOf(context, request.businessId);
   findService(business, request.serviceId); // an unknown service is refused before anything is written
   const busy = await calendarBusyTimes(context, business, aroundStart(request.start));
+  // A named staff member whose hours, the notice, the horizon and their calendar allow the time:
+  // only other bookings could stand in the way, and the constraint refuses those by itself.
+  const named = request.staffId ? slotAt(context, request, busy) : undefined;
 
   type Outcome = (BookingResult & { refused?: undefined }) | { refused: SlotTaken['reason'] };
   const outcome = await context.dataSource.transaction(async (manager): Promise<Outcome> => {
@@ -56,6 +60,14 @@ export async function bookAppointment(context: SchedulingContext, request: Booki
     // the upsert above holds the customer's row lock until this transaction ends (a customer with
     // a phone number is one row, updated by every request; one without is a new row each time,
     // so nothing to find), and what is read below, in later statements, is read after it.
+    const details = { customerId, channel: request.channel, notes: request.notes };
+    if (named) {
+      const result = await insertUnlessRepeated(manager, bookingTimes(context, request, named), details);
+      if (!result) return { refused: 'taken' };
+      if ('existing' in result) return { booking: result.existing, alreadyBooked: true };
+      await recordChange(manager, business.id, result.inserted.id, 'booked', request.start);
+      return { booking: result.inserted, alreadyBooked: false };
+    }
     const { existing, blocked } = await sameRequestAndBlockedTimes(manager, {
       customerId,
       businessId: business.id,

@@ -211,19 +211,7 @@ export async function insertBooking(
       WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3
      ON CONFLICT DO NOTHING
      RETURNING id, starts_at, ends_at, status, late_cancellation`,
-    [
-      times.businessId,
-      times.serviceId,
-      times.staffId,
-      details.customerId,
-      new Date(times.blocked.start),
-      new Date(times.blocked.end),
-      times.start,
-      times.end,
-      details.channel,
-      details.notes ?? null,
-      scheduleLockKey(times.businessId, times.staffId),
-    ],
+    insertParameters(times, details),
   );
   const row = rows[0];
   if (row) {
@@ -240,13 +228,72 @@ export async function insertBooking(
       lateCancellation: row.late_cancellation,
     };
   }
-  // No row: either the overlap was refused, or the service or staff member is unknown here.
+  await assertKnown(manager, times);
+  return undefined;
+}
+
+function insertParameters(times: NewBookingTimes, details: { customerId: string; channel: BookingChannel; notes?: string | undefined }): unknown[] {
+  return [
+    times.businessId,
+    times.serviceId,
+    times.staffId,
+    details.customerId,
+    new Date(times.blocked.start),
+    new Date(times.blocked.end),
+    times.start,
+    times.end,
+    details.channel,
+    details.notes ?? null,
+    scheduleLockKey(times.businessId, times.staffId),
+  ];
+}
+
+/** After an insert that made no row: the overlap was refused, unless the service or staff member is unknown here. */
+async function assertKnown(manager: EntityManager, times: NewBookingTimes): Promise<void> {
   const [known]: { n: number }[] = await manager.query(
     `SELECT count(*)::int AS n FROM services sv, staff st
       WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3`,
     [times.businessId, times.serviceId, times.staffId],
   );
   if (!known?.n) throw new Error(`service ${times.serviceId} or staff ${times.staffId} is not in the database; restart to sync business files`);
+}
+
+/**
+ * `insertBooking` for a named staff member, unless the customer already made this request: one
+ * round trip that finds the customer's live booking of this service at this start (then inserts
+ * nothing and returns it as `existing`), or takes the staff member's schedule lock and inserts.
+ * Undefined when the overlap was refused. The customer's requests must already be serialised
+ * (their row locked by this transaction in an earlier statement): this statement's snapshot then
+ * holds every booking an earlier request of theirs committed.
+ */
+export async function insertUnlessRepeated(
+  manager: EntityManager,
+  times: NewBookingTimes,
+  details: { customerId: string; channel: BookingChannel; notes?: string | undefined },
+): Promise<{ existing: Booking } | { inserted: Booking } | undefined> {
+  const rows: (BookingRow & { kind: 'existing' | 'inserted' })[] = await manager.query(
+    `WITH existing AS (
+       ${SELECT_BOOKING}
+        WHERE b.customer_id = $4 AND b.business_id = $1 AND sv.key = $2 AND b.starts_at = $7 AND b.status <> 'cancelled'
+        LIMIT 1
+     ), lock AS (
+       SELECT pg_advisory_xact_lock(hashtext($11)) WHERE NOT EXISTS (SELECT 1 FROM existing)
+     ), inserted AS (
+       INSERT INTO bookings (business_id, service_id, staff_id, customer_id, during, starts_at, ends_at, channel, notes)
+       SELECT $1, sv.id, st.id, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10
+         FROM lock, services sv, staff st
+        WHERE sv.business_id = $1 AND sv.key = $2 AND st.business_id = $1 AND st.key = $3
+       ON CONFLICT DO NOTHING
+       RETURNING id, business_id, customer_id, starts_at, ends_at, status, channel, late_cancellation
+     )
+     SELECT 'existing' AS kind, * FROM existing
+     UNION ALL
+     SELECT 'inserted', id, business_id, $2, $3, customer_id, starts_at, ends_at, status, channel, late_cancellation FROM inserted`,
+    insertParameters(times, details),
+  );
+  const row = rows[0];
+  if (row) return row.kind === 'existing' ? { existing: toBooking(row) } : { inserted: toBooking(row) };
+  await assertKnown(manager, times);
   return undefined;
 }
 

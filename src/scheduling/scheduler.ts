@@ -98,7 +98,8 @@ function refresher(context: SchedulingContext, blockedTimes: BlockedTimesCache):
   const read = (businessId: string) => {
     pending.delete(businessId);
     if (!context.dataSource.isInitialized) return;
-    void prepare({ ...context, blockedTimes }, businessId);
+    // In the background: a failure (Postgres down, the app closing) is the next search's to report.
+    void prepare({ ...context, blockedTimes }, businessId, 'debug');
   };
   return (businessId) => {
     const ids = businessId === undefined ? context.businesses.all().map((business) => business.id) : [businessId];
@@ -113,7 +114,7 @@ function refresher(context: SchedulingContext, blockedTimes: BlockedTimesCache):
 
 const DAY_MS = 86_400_000;
 
-async function prepare(context: SchedulingContext, businessId: string): Promise<void> {
+async function prepare(context: SchedulingContext, businessId: string, failureLevel: 'warn' | 'debug' = 'warn'): Promise<void> {
   const business = context.businesses.get(businessId);
   const service = business?.services[0];
   if (!business || !service) return;
@@ -124,7 +125,7 @@ async function prepare(context: SchedulingContext, businessId: string): Promise<
     // copy in memory is not in use), over tomorrow.
     await searchSlots(context, { businessId, serviceId: service.id, from: new Date(now.getTime() + DAY_MS), to: new Date(now.getTime() + 2 * DAY_MS) });
   } catch (error) {
-    context.logger.warn({ err: error, businessId }, 'getting availability ready failed; the first search reads it');
+    context.logger[failureLevel]({ err: error, businessId }, 'getting availability ready failed; the first search reads it');
   }
 }
 
