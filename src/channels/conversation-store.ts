@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { ConcurrentUpdate } from '../storage/concurrent-update.js';
-import { upsertCustomer } from '../storage/customers.js';
+import { customerByPhoneSql } from '../storage/customers.js';
 
 /** One customer's text thread with one business on one channel, as read before a turn. */
 export interface StoredConversation {
@@ -15,44 +15,56 @@ export interface StoredConversation {
   optedOut: boolean;
 }
 
+/** A conversation created by another process between this statement's snapshot and its insert is read on the next try. */
+const OPEN_ATTEMPTS = 3;
+
 /**
  * The conversation of (business, customer number, channel), created on the first message.
- * Runs on the pool, outside any webhook transaction: both inserts are idempotent.
+ * Runs on the pool, outside any webhook transaction, as one statement (one round trip, atomic
+ * on its own): the customer upsert, then the conversation insert, both idempotent — the
+ * customer row first, the order a turn's save takes them in.
  */
 export async function openConversation(
   dataSource: DataSource,
   key: { businessId: string; phone: string; channel: TextChannel },
 ): Promise<StoredConversation> {
-  return dataSource.transaction(async (manager) => {
-    const customerId = await upsertCustomer(manager, key.businessId, { phone: key.phone });
-    if (!customerId) throw new Error('a text conversation needs the sender number');
-    await manager.query(
-      `INSERT INTO conversations (business_id, customer_id, channel) VALUES ($1, $2, $3)
-       ON CONFLICT (business_id, customer_id, channel) DO NOTHING`,
-      [key.businessId, customerId, key.channel],
-    );
+  for (let attempt = 1; ; attempt += 1) {
+    // A new conversation comes back from the insert; an existing one is in the statement's
+    // snapshot. One inserted and committed by another process after that snapshot is in neither.
     const rows: {
       id: string;
+      customer_id: string;
       version: number;
       state: unknown;
       last_message_at: Date | null;
       opted_out: boolean;
-    }[] = await manager.query(
-      `SELECT v.id, v.version, v.state, v.last_message_at, c.opted_out_at IS NOT NULL AS opted_out
-         FROM conversations v JOIN customers c ON c.id = v.customer_id
-        WHERE v.business_id = $1 AND v.customer_id = $2 AND v.channel = $3`,
-      [key.businessId, customerId, key.channel],
+    }[] = await dataSource.query(
+      `WITH customer AS (${customerByPhoneSql('$1', '$2')}),
+       created AS (
+         INSERT INTO conversations (business_id, customer_id, channel) SELECT $1, id, $3 FROM customer
+         ON CONFLICT (business_id, customer_id, channel) DO NOTHING
+         RETURNING id, version, state, last_message_at)
+       SELECT v.id, customer.id AS customer_id, v.version, v.state, v.last_message_at, customer.opted_out_at IS NOT NULL AS opted_out
+         FROM customer, (
+           SELECT id, version, state, last_message_at FROM created
+           UNION ALL
+           SELECT v.id, v.version, v.state, v.last_message_at FROM conversations v, customer
+            WHERE v.business_id = $1 AND v.customer_id = customer.id AND v.channel = $3) v`,
+      [key.businessId, key.phone, key.channel],
     );
-    const row = rows[0]!;
-    return {
-      id: row.id,
-      customerId,
-      version: row.version,
-      state: row.state,
-      lastMessageAt: row.last_message_at,
-      optedOut: row.opted_out,
-    };
-  });
+    const row = rows[0];
+    if (row) {
+      return {
+        id: row.id,
+        customerId: row.customer_id,
+        version: row.version,
+        state: row.state,
+        lastMessageAt: row.last_message_at,
+        optedOut: row.opted_out,
+      };
+    }
+    if (attempt >= OPEN_ATTEMPTS) throw new Error('the text conversation could not be opened or read');
+  }
 }
 
 /** Saves the state after a turn; throws `ConcurrentUpdate` when another turn saved first. */

@@ -8,9 +8,10 @@ import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
+import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { withinDeadline } from '../resilience/deadline.js';
 import { writeOutbox } from '../storage/outbox.js';
-import { recordTextMessage } from './text-messages.js';
+import { textMessagesInsertSql, type TextMessageRecord } from './text-messages.js';
 import type { TextRateLimit } from './text-rate-limit.js';
 import { TextReplies } from './text-replies.js';
 
@@ -107,27 +108,45 @@ export async function recordTextTurn(manager: EntityManager, turn: PreparedTextT
   if (!business || !conversation) return response.toString();
 
   const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
-  // The customer row before the conversation row: the order `openConversation` takes them in,
-  // so two texts from one number never wait on each other in opposite orders (a deadlock).
-  await recordConsent(manager, conversation.customerId, turn);
-  await recordTextMessage(manager, { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' });
+  const messages: TextMessageRecord[] = [
+    { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' },
+  ];
+  if (turn.reply) messages.push({ ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
   // A late turn saves its own state when it finishes; saving the old one now would only bump the version.
-  if (!turn.late) await saveConversationState(manager, conversation, turn.state ?? restoreDialogState(conversation.state), turn.at);
-  if (turn.reply) {
-    await recordTextMessage(manager, { ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
-    response.message(turn.reply);
-  }
+  const state = turn.late ? undefined : turn.state ?? restoreDialogState(conversation.state);
+  await saveTextTurn(manager, turn, messages, state);
+  if (turn.reply) response.message(turn.reply);
   return response.toString();
 }
 
-async function recordConsent(manager: EntityManager, customerId: string, turn: PreparedTextTurn): Promise<void> {
+/**
+ * One statement, one round trip: consent on the customer row, the conversation's new state
+ * (version-checked), the messages. The customer row is taken before the conversation row — the
+ * order `openConversation` takes them in — so two texts from one number never wait on each
+ * other in opposite orders (a deadlock): the state update waits for the customer update.
+ */
+async function saveTextTurn(manager: EntityManager, turn: PreparedTextTurn, messages: TextMessageRecord[], state: object | undefined): Promise<void> {
+  const { inbound, conversation } = turn;
+  const values: unknown[] = [];
+  const value = (item: unknown): string => `$${values.push(item)}`;
   const optedOutAt = turn.consent === 'opt-out' ? 'now()' : turn.consent === 'opt-in' ? 'NULL' : 'opted_out_at';
   // WhatsApp allows free-form replies for 24 hours after the customer's last message.
-  const whatsappAt = turn.inbound.channel === 'whatsapp' ? '$2' : 'last_whatsapp_inbound_at';
-  await manager.query(
-    `UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now() WHERE id = $1`,
-    turn.inbound.channel === 'whatsapp' ? [customerId, turn.at] : [customerId],
+  const whatsappAt = inbound.channel === 'whatsapp' ? `${value(turn.at)}::timestamptz` : 'last_whatsapp_inbound_at';
+  const steps = [
+    `customer AS (UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now()
+                   WHERE id = ${value(conversation!.customerId)} RETURNING id)`,
+    `message AS (${textMessagesInsertSql(messages, value)})`,
+  ];
+  if (state) {
+    // The conversation's customer exists while the conversation does; EXISTS only orders the updates.
+    steps.push(`saved AS (UPDATE conversations SET state = ${value(JSON.stringify(state))}, version = version + 1, last_message_at = ${value(turn.at)}, updated_at = now()
+                 WHERE id = ${value(conversation!.id)} AND version = ${value(conversation!.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`);
+  }
+  const [row]: { saved: number }[] = await manager.query(
+    `WITH ${steps.join(',\n')} SELECT ${state ? '(SELECT count(*) FROM saved)' : '1'}::int AS saved`,
+    values,
   );
+  if (row?.saved !== 1) throw new ConcurrentUpdate('the conversation');
 }
 
 function isStale(conversation: StoredConversation, at: Date): boolean {

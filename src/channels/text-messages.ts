@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type { TextChannel } from '../storage/entities/conversation.js';
 
 export interface TextMessageRecord {
@@ -15,12 +14,12 @@ export interface TextMessageRecord {
   status: string;
 }
 
-/** Keeps one message of a thread; an inbound MessageSid seen before is kept once. */
-export async function recordTextMessage(manager: EntityManager, message: TextMessageRecord): Promise<void> {
-  await manager.query(
-    `INSERT INTO messages (business_id, conversation_id, customer_id, channel, direction, message_sid, from_address, to_address, body, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (message_sid) DO NOTHING`,
+/**
+ * The INSERT keeping `messages` (in order), for a statement that writes them with other rows;
+ * `value` adds a parameter to that statement and answers its placeholder.
+ */
+export function textMessagesInsertSql(messages: readonly TextMessageRecord[], value: (item: unknown) => string): string {
+  const rows = messages.map((message) =>
     [
       message.businessId,
       message.conversationId,
@@ -32,6 +31,9 @@ export async function recordTextMessage(manager: EntityManager, message: TextMes
       message.to,
       message.body,
       message.status,
-    ],
+    ].map(value),
   );
+  return `INSERT INTO messages (business_id, conversation_id, customer_id, channel, direction, message_sid, from_address, to_address, body, status)
+     VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}
+     ON CONFLICT (message_sid) DO NOTHING`;
 }

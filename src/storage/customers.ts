@@ -20,6 +20,18 @@ export interface CustomerDetails {
 }
 
 /**
+ * `upsertCustomer` for a phone number alone, as the body of a `WITH` item yielding the customer's
+ * `id` and `opted_out_at`: a statement that writes rows hanging off the customer (a call, a
+ * conversation) takes the customer in the same round trip. `business` and `phone` are the
+ * statement's placeholders for them (`$1`).
+ */
+export function customerByPhoneSql(business: string, phone: string): string {
+  return `INSERT INTO customers (business_id, phone) VALUES (${business}, ${phone})
+     ON CONFLICT (business_id, phone) DO UPDATE SET updated_at = now()
+     RETURNING id, opted_out_at`;
+}
+
+/**
  * Finds the business's customer with this phone number, creating them if new, and fills in a
  * name or email we did not have. Without a phone number (a softphone caller) there is no one to
  * remember, unless an email is given: then a customer keyed by nothing but the row is created.
