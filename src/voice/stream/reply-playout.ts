@@ -4,6 +4,12 @@ import { ReplyAudio } from './reply-audio.js';
 
 /** Mu-law at 8 kHz: one byte per sample. */
 const BYTES_PER_MS = 8;
+/**
+ * A calm speaking pace (about 150 words a minute), used to size a reply whose synthesis broke
+ * off: its audio then covers an unknown share of the text. Faster voices make the estimate too
+ * long, which rounds what we claim was heard down, the safe way.
+ */
+const ESTIMATED_MS_PER_CHARACTER = 75;
 
 /**
  * One reply being spoken: its audio (cached phrase or streaming TTS) and what the caller has
@@ -51,12 +57,19 @@ export class SpokenReply {
     return this.#heardMs * BYTES_PER_MS >= this.audio.totalBytes - BYTES_PER_MS * 20;
   }
 
-  /** The words the caller heard: the share of the text matching the share of the audio played. */
+  /**
+   * The words the caller heard: the share of the text matching the share of the audio played.
+   * When the synthesis broke off mid-sentence the audio received is not the whole reply, so the
+   * share is of the reply's estimated length, and never the whole text: playing all the audio
+   * that came is not hearing the words that never did.
+   */
   heardText(): string {
     if (this.complete) return this.text;
-    const totalMs = this.audio.totalBytes / BYTES_PER_MS;
-    if (totalMs <= 0 || this.#heardMs <= 0) return '';
-    return textShare(this.text, Math.min(1, this.#heardMs / totalMs));
+    const receivedMs = this.audio.totalBytes / BYTES_PER_MS;
+    if (receivedMs <= 0 || this.#heardMs <= 0) return '';
+    if (this.audio.failure === undefined) return textShare(this.text, Math.min(1, this.#heardMs / receivedMs));
+    const estimatedMs = Math.max(receivedMs, this.text.length * ESTIMATED_MS_PER_CHARACTER);
+    return withoutLastWordIfWhole(this.text, textShare(this.text, Math.min(1, this.#heardMs / estimatedMs)));
   }
 }
 
@@ -71,4 +84,9 @@ export function textShare(text: string, share: number): string {
   const head = text.slice(0, cut);
   const atWordEnd = cut >= text.length || /\s/.test(text[cut] ?? ' ');
   return (atWordEnd ? head : head.replace(/\S*$/, '')).trim();
+}
+
+/** `heard`, less its last word when it is the whole of `text`. */
+function withoutLastWordIfWhole(text: string, heard: string): string {
+  return heard === text ? text.replace(/\s*\S+\s*$/, '') : heard;
 }
