@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Counter } from 'prom-client';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,38 @@ const salonNumber = salon.phoneNumbers[0]!;
 const modes = ['reset', 'hang', '500'] as const;
 type Mode = (typeof modes)[number];
 
+/**
+ * `vendor_errors_total{dependency}` less its value now, read at the instant the dependency's
+ * breaker opens. The policy logs the open synchronously when the failure that opens it is
+ * recorded, and counts that failure a few promise steps later; the reading waits those steps out
+ * (a chain of microtasks: nothing arriving later from the network can run in between).
+ */
+function countAtOpen(app: FaultFrontdesk, dependency: string): { stop(): Promise<number | undefined> } {
+  const counter = app.running.metrics.registry.getSingleMetric('frontdesk_vendor_errors_total') as Counter<string>;
+  // Makes the label's sample exist, so it can be read by reference when the moment comes.
+  counter.inc({ dependency }, 0);
+  const sample = counter.get().then((metric) => metric.values.find((value) => value.labels.dependency === dependency)!);
+  let before: number | undefined;
+  void sample.then((value) => (before = value.value));
+  let reading: number | undefined;
+  const logs = app.logs;
+  const write = logs.write;
+  logs.write = (line: string) => {
+    write.call(logs, line);
+    if (reading !== undefined || before === undefined || !line.includes('circuit breaker opened') || !line.includes(`"dependency":"${dependency}"`)) return;
+    let settled: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < 50; i += 1) settled = settled.then(() => undefined);
+    void Promise.all([sample, settled]).then(([value]) => (reading ??= value.value - before!));
+  };
+  return {
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      logs.write = write;
+      return reading;
+    },
+  };
+}
+
 /** Drives `request` under the fault until the breaker opens; then lifts it and waits for the breaker to close. */
 async function exercise<T extends { ms: number }>(
   app: FaultFrontdesk,
@@ -49,8 +82,10 @@ async function exercise<T extends { ms: number }>(
   const vendorErrors = (name: string) => counterValue(app, 'frontdesk_vendor_errors_total', { dependency: name });
   assert.equal(await breaker(dependency), 0, `${dependency} breaker closed before ${mode}`);
   // Vendor attempts may fail after the request that started them was answered (the voice answer
-  // waits on Deepgram only so long): failures are counted as the breaker sees them, when it opens.
+  // waits on Deepgram only so long, outbox jobs run in the background, several at once): failures
+  // are counted when the breaker opens, at the instant it logs so.
   const errorsBefore = await vendorErrors(dependency);
+  const atOpen = countAtOpen(app, dependency);
   let failuresAtOpen = -1;
   let watching = true;
   const watcher = (async () => {
@@ -76,6 +111,11 @@ async function exercise<T extends { ms: number }>(
   const opened = (await breaker(dependency)) === 2;
   // The request loop may see the breaker open before the watcher's next look does.
   if (opened && failuresAtOpen < 0) failuresAtOpen = (await vendorErrors(dependency)) - errorsBefore;
+  // The watcher's reading can include attempts that were already under way and failed just after
+  // the open (and the open breaker's own refusals, which the counter also counts); the reading
+  // taken when the open was logged has none of those.
+  const precise = await atOpen.stop();
+  if (opened && precise !== undefined) failuresAtOpen = precise;
   // While open: served at once, without waiting on the vendor.
   const whileOpen = await request();
   setFault(mode, false);
@@ -115,7 +155,7 @@ describe('faults #9: each vendor reset, hung, answering 500: breakers open, call
     openaiLink = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(openai.url).port) });
     const through = (url: string, proxy: FaultProxy) => url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
     app = await startFaultFrontdesk({
-      logLevel: 'error',
+      logLevel: 'warn',
       start: { now: () => PINNED_NOW, voice: { speech: { deepgram: { breaker: { halfOpenAfterMs: DEEPGRAM_HALF_OPEN_MS } } } } },
       env: {
         ...fakeVendorEnv({
@@ -244,7 +284,7 @@ describe('faults #9: ElevenLabs reset, hung, answering 500 during media-stream c
     elevenlabs.msPerCharacter = 8;
     [elevenlabsLink, openaiLink] = await Promise.all([proxyFor(elevenlabs.url), proxyFor(openai.url)]);
     app = await startFaultFrontdesk({
-      logLevel: 'error',
+      logLevel: 'warn',
       start: { now: () => PINNED_NOW, voice: { speech: { elevenlabs: { breaker: { halfOpenAfterMs: HALF_OPEN_MS } } } } },
       env: fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: through(elevenlabs.url, elevenlabsLink), openai: through(openai.url, openaiLink), twilio }),
     });
@@ -345,6 +385,40 @@ describe('faults #9: ElevenLabs reset, hung, answering 500 during media-stream c
     }
   });
 
+  it('elevenlabs cut mid-sentence: the caller hears the apology, and the stored turn claims only the words that came', async () => {
+    // The reply's first chunk arrives and plays; the rest is held, and then the link is cut (FIN).
+    elevenlabs.holdAfterFirstChunk = true;
+    const call = new TestCall(rig, nextPhone());
+    try {
+      deepgram.script("hi I'd like a haircut tomorrow at six pm");
+      await call.connect(await call.answer());
+      await call.agentDone();
+      const heardBefore = call.client.outbound.length;
+      const requestsBefore = elevenlabs.requests.length;
+      await call.say();
+      await elevenlabs.until(() => elevenlabs.requests.slice(requestsBefore).some((request) => request.bytesSent > 0));
+      const sound = await call.ear.waitForSound(call.mark, 3000);
+      await sleep(300);
+      elevenlabsLink.cut();
+      await Promise.race([call.client.closed, sleep(8000)]);
+      const turns = await until(() => storedTurns(rig, call.callSid), (rows) => rows.length >= 3, 5000);
+      const reply = turns[2]!;
+      const apology = audioFrom(call, heardBefore).includes(phrase('apology'));
+      report(
+        9,
+        `elevenlabs/cut mid-sentence: first audio ${sound === undefined ? 'never' : `${Math.round(sound - call.mark)} ms`} after the caller's turn, then the apology: ${apology}, ` +
+          `call went on in <Gather>: ${!call.client.open}; stored reply "${reply.text}" heard as "${reply.heard_text}" (interrupted ${reply.interrupted})`,
+      );
+      assert.ok(apology && !call.client.open, 'the apology, then the <Gather> mode');
+      assert.equal(reply.interrupted, true);
+      assert.ok(reply.heard_text !== null && reply.heard_text.length < reply.text.length && reply.text.startsWith(reply.heard_text), `heard "${reply.heard_text}" of "${reply.text}"`);
+    } finally {
+      elevenlabs.holdAfterFirstChunk = false;
+      elevenlabs.release();
+      await call.hangUp().catch(() => undefined);
+    }
+  });
+
   it('openai: a caller whose reply waits on a broken model hears audio within 3 s (the filler, then the rules\' reply)', async () => {
     const rows: string[] = [];
     const worst: number[] = [];
@@ -397,7 +471,7 @@ describe('faults #9: Google Calendar, Twilio REST and SMTP reset, hung, answerin
     writeFileSync(businessFile, shipped.replace(/^( {2}- id: (?:anna|ben|chloe)\n)/gm, `$1    calendarId: ${TEAM_CALENDAR}\n`));
     app = await startFaultFrontdesk({
       role: 'all',
-      logLevel: 'error',
+      logLevel: 'warn',
       start: { now: () => PINNED_NOW, vendors: { twilio: POLICY, smtp: POLICY, google_calendar: POLICY }, jobRetry: JOB_RETRY },
       env: {
         BUSINESS_CONFIG: businessFile,
