@@ -13,7 +13,7 @@ import type { Booking } from './booking-store.js';
 import { nearestSlots, type SlotPreference } from './nearest-slots.js';
 import { BlockedTimesCache } from './blocked-times-cache.js';
 import { listenForBookingChanges } from './booking-changes.js';
-import { loadBlockedTimesOverlapping } from './booking-store.js';
+import { loadBlockedTimesOverlapping } from './blocked-times-store.js';
 import { searchSlots, type SchedulingContext, type SlotSearch } from './scheduling-context.js';
 
 /**

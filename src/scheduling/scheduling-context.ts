@@ -6,7 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { findAvailableSlots, type BlockedTime, type Slot } from './availability-engine.js';
 import type { CalendarProvider } from './calendar-provider.js';
 import type { BlockedTimesCache } from './blocked-times-cache.js';
-import { loadBlockedTimes } from './booking-store.js';
+import { loadBlockedTimes } from './blocked-times-store.js';
 import { SchedulingError } from './scheduling-errors.js';
 
 /** What the scheduling use-cases need; built once at start. */

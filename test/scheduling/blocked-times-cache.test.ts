@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { BlockedTime } from '../../src/scheduling/availability-engine.js';
 import { BlockedTimesCache } from '../../src/scheduling/blocked-times-cache.js';
 import { listenForBookingChanges, type BookingChangeFeed } from '../../src/scheduling/booking-changes.js';
-import { loadBlockedTimesOverlapping } from '../../src/scheduling/booking-store.js';
+import { loadBlockedTimesOverlapping } from '../../src/scheduling/blocked-times-store.js';
 import { createScheduler } from '../../src/scheduling/scheduler.js';
 import { testBusiness } from '../support/business-fixture.js';
 import { nextPhone, schedulingHarness, type SchedulingHarness } from '../support/scheduling.js';
