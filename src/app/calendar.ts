@@ -5,7 +5,7 @@ import { createVendorPolicy } from '../resilience/vendor-policy.js';
 import type { CalendarProvider } from '../scheduling/calendar-provider.js';
 import { createGoogleCalendarProvider, type AuthorizationStatus } from '../scheduling/google-calendar-provider.js';
 import { createLocalCalendarProvider } from '../scheduling/local-calendar-provider.js';
-import { tuned, type PolicyTuning } from './senders.js';
+import { tuned, type PolicyTuning } from './vendor-tuning.js';
 
 export interface CalendarSetup {
   calendar: CalendarProvider;

@@ -12,7 +12,7 @@ import type { TextRateLimitOptions } from '../channels/text-rate-limit.js';
 import type { IpRateLimitOptions } from '../http/ip-rate-limit.js';
 import { createCalendar } from './calendar.js';
 import type { RetryOptions } from '../jobs/queues.js';
-import type { VendorTuning } from './senders.js';
+import type { VendorTuning } from './vendor-tuning.js';
 import { startWeb } from './web.js';
 import { startWorker } from './worker.js';
 import type { CallTuning } from '../voice/stream/call-session.js';
@@ -63,7 +63,7 @@ export interface StartOptions {
   textWebhookIpLimit?: IpRateLimitOptions;
   /** Media-stream call timings (silence, fillers, endpointing) and speech vendor policies; tests shorten them. */
   voice?: { call?: CallTuning; speech?: SpeechTuning };
-  /** Twilio REST, SMTP and Google Calendar policy timings; fault tests shorten them. */
+  /** OpenAI, Twilio REST, SMTP and Google Calendar policy timings; fault tests shorten them. */
   vendors?: VendorTuning;
   /** Outbox job retries (attempts, backoff); fault tests shorten them. */
   jobRetry?: RetryOptions;

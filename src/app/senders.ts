@@ -7,32 +7,8 @@ import { createTwilioTextSenders } from '../channels/senders/twilio-text-sender.
 import { createUnconfiguredTextSender } from '../channels/senders/unconfigured-text-sender.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createVendorPolicy, type BreakerOptions, type RetryDelayOptions } from '../resilience/vendor-policy.js';
-
-/** One vendor policy's timings, over its defaults; tests shorten them. */
-export interface PolicyTuning {
-  timeoutMs?: number;
-  retries?: number;
-  retryDelay?: RetryDelayOptions;
-  breaker?: BreakerOptions;
-}
-
-/** Tuning of the policies built in `app/` (the speech and model ones have their own). */
-export interface VendorTuning {
-  twilio?: PolicyTuning;
-  smtp?: PolicyTuning;
-  google_calendar?: PolicyTuning;
-}
-
-/** A policy's settings: the defaults, with any tuning on top. */
-export function tuned(defaults: { timeoutMs: number; retries: number }, tuning: PolicyTuning = {}) {
-  return {
-    timeoutMs: tuning.timeoutMs ?? defaults.timeoutMs,
-    retries: tuning.retries ?? defaults.retries,
-    ...(tuning.retryDelay ? { retryDelay: tuning.retryDelay } : {}),
-    ...(tuning.breaker ? { breaker: tuning.breaker } : {}),
-  };
-}
+import { createVendorPolicy } from '../resilience/vendor-policy.js';
+import { tuned, type VendorTuning } from './vendor-tuning.js';
 
 export interface Senders {
   sms: SmsSender;

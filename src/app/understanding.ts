@@ -6,12 +6,13 @@ import { RuleUnderstanding } from '../dialog/understanding/rule-understanding.js
 import type { Understanding } from '../dialog/understanding/types.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createVendorPolicy } from '../resilience/vendor-policy.js';
+import { tuned, type PolicyTuning } from './vendor-tuning.js';
 
 /** A live caller is waiting: the model gets little time and one retry before the rules answer alone. */
 const MODEL_TIMEOUT_MS = 1500;
 
 /** The rules, with the OpenAI model behind them when OPENAI_API_KEY is set. */
-export function createUnderstanding(env: Env, metrics: Metrics, logger: Logger): Understanding {
+export function createUnderstanding(env: Env, metrics: Metrics, logger: Logger, tuning?: PolicyTuning): Understanding {
   // chrono-node builds its parsers on first use (~100 ms); pay that at start, not on a caller's first turn.
   new RuleUnderstanding().warmUp();
   const llm = env.OPENAI_API_KEY
@@ -19,7 +20,7 @@ export function createUnderstanding(env: Env, metrics: Metrics, logger: Logger):
         apiKey: env.OPENAI_API_KEY,
         baseURL: env.OPENAI_BASE_URL,
         model: env.OPENAI_MODEL,
-        policy: createVendorPolicy({ dependency: 'openai', metrics, logger, timeoutMs: MODEL_TIMEOUT_MS, retries: 1 }),
+        policy: createVendorPolicy({ dependency: 'openai', metrics, logger, ...tuned({ timeoutMs: MODEL_TIMEOUT_MS, retries: 1 }, tuning) }),
       })
     : undefined;
   return new HybridUnderstanding({ llm, logger, metrics });

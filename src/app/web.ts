@@ -63,7 +63,7 @@ export async function startWeb(deps: WebDependencies): Promise<RunningWeb> {
     businesses: directory,
     dialog: {
       scheduler: createScheduler({ dataSource, businesses: directory, calendar: calendar.calendar, logger, metrics, now: deps.now }),
-      understanding: createUnderstanding(env, metrics, logger),
+      understanding: createUnderstanding(env, metrics, logger, options.vendors?.openai),
       team: createTeamInbox(dataSource),
     },
     now: deps.now,

@@ -7,7 +7,8 @@ import { queuePrefixFor } from '../jobs/queues.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CalendarSetup } from './calendar.js';
 import type { RetryOptions } from '../jobs/queues.js';
-import { createSenders, type VendorTuning } from './senders.js';
+import { createSenders } from './senders.js';
+import type { VendorTuning } from './vendor-tuning.js';
 
 /** The worker role: the outbox relay and the BullMQ workers, with the senders they deliver through. */
 export async function startWorker(deps: {
