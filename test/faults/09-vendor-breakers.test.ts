@@ -27,8 +27,8 @@ const OPEN_WITHIN = 5;
 const MAX_TRIES = 12;
 /** Shortened for the test: how long an open Deepgram breaker waits before a trial call. */
 const DEEPGRAM_HALF_OPEN_MS = 1000;
-/** The OpenAI policy keeps the default (10 s). */
-const OPENAI_HALF_OPEN_MS = 10_000;
+/** Shortened for the test like Deepgram's (production: 10 s). */
+const OPENAI_HALF_OPEN_MS = 1000;
 const PINNED_NOW = new Date('2026-12-07T14:00:00Z');
 const { salon } = exampleBusinesses();
 const salonNumber = salon.phoneNumbers[0]!;
@@ -156,7 +156,11 @@ describe('faults #9: each vendor reset, hung, answering 500: breakers open, call
     const through = (url: string, proxy: FaultProxy) => url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
     app = await startFaultFrontdesk({
       logLevel: 'warn',
-      start: { now: () => PINNED_NOW, voice: { speech: { deepgram: { breaker: { halfOpenAfterMs: DEEPGRAM_HALF_OPEN_MS } } } } },
+      start: {
+        now: () => PINNED_NOW,
+        voice: { speech: { deepgram: { breaker: { halfOpenAfterMs: DEEPGRAM_HALF_OPEN_MS } } } },
+        vendors: { openai: { breaker: { halfOpenAfterMs: OPENAI_HALF_OPEN_MS } } },
+      },
       env: {
         ...fakeVendorEnv({
           deepgram: through(deepgram.url, deepgramLink),
