@@ -87,6 +87,15 @@ export class StreamCalls {
     const prepared = await withinDeadline(phrases, Math.max(0, answerBy - Date.now()));
     if (!prepared) this.#options.logger.info({ callSid }, 'call phrases still being cached; answering now');
     else if (prepared.failed.length > 0) this.#options.logger.warn({ callSid, failed: prepared.failed }, 'some call phrases are not cached');
+    // Without the greeting (and the apology prepared with it) cached, a failing or hung TTS would
+    // leave the caller in silence until the stream gives up: the TTS is down at call start.
+    if (!this.#options.speech.phrases.get({ businessId: business.id }, 'opening')) {
+      const reservation = this.#reservations.get(callSid);
+      if (reservation) this.#release(callSid, reservation);
+      const reason = prepared ? 'text-to-speech failed at call start' : 'text-to-speech slow at call start';
+      this.#options.logger.warn({ callSid }, `${reason}; answering in <Gather> mode`);
+      return { mode: 'gather', reason };
+    }
     return { mode: 'stream', token: randomBytes(18).toString('base64url') };
   }
 
