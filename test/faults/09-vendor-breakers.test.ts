@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { Counter } from 'prom-client';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +16,12 @@ import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, report, startFaultFrontdesk, waitUntil, type FaultFrontdesk } from './support.js';
+import { breakLink, exercise, median, modes, OPEN_WITHIN, proxyFor, sleep, through, within, type Mode } from './vendor-breakers.js';
 import { fakeVendorEnv } from '../support/vendor-env.js';
 import { callPhrases } from '../../src/voice/stream/call-phrases.js';
 import { toneFor } from '../fakes/elevenlabs.js';
 import { storedTurns, TestCall, until, type VoiceRig } from '../voice/call-harness.js';
 
-/** The issue: a failing vendor's breaker opens within 5 failures. */
-const OPEN_WITHIN = 5;
-const MAX_TRIES = 12;
 /** Shortened for the test: how long an open Deepgram breaker waits before a trial call. */
 const DEEPGRAM_HALF_OPEN_MS = 1000;
 /** Shortened for the test like Deepgram's (production: 10 s). */
@@ -32,112 +29,6 @@ const OPENAI_HALF_OPEN_MS = 1000;
 const PINNED_NOW = new Date('2026-12-07T14:00:00Z');
 const { salon } = exampleBusinesses();
 const salonNumber = salon.phoneNumbers[0]!;
-const modes = ['reset', 'hang', '500'] as const;
-type Mode = (typeof modes)[number];
-
-/**
- * `vendor_errors_total{dependency}` less its value now, read at the instant the dependency's
- * breaker opens. The policy logs the open synchronously when the failure that opens it is
- * recorded, and counts that failure a few promise steps later; the reading waits those steps out
- * (a chain of microtasks: nothing arriving later from the network can run in between).
- */
-function countAtOpen(app: FaultFrontdesk, dependency: string): { stop(): Promise<number | undefined> } {
-  const counter = app.running.metrics.registry.getSingleMetric('frontdesk_vendor_errors_total') as Counter<string>;
-  // Makes the label's sample exist, so it can be read by reference when the moment comes.
-  counter.inc({ dependency }, 0);
-  const sample = counter.get().then((metric) => metric.values.find((value) => value.labels.dependency === dependency)!);
-  let before: number | undefined;
-  void sample.then((value) => (before = value.value));
-  let reading: number | undefined;
-  const logs = app.logs;
-  const write = logs.write;
-  logs.write = (line: string) => {
-    write.call(logs, line);
-    if (reading !== undefined || before === undefined || !line.includes('circuit breaker opened') || !line.includes(`"dependency":"${dependency}"`)) return;
-    let settled: Promise<unknown> = Promise.resolve();
-    for (let i = 0; i < 50; i += 1) settled = settled.then(() => undefined);
-    void Promise.all([sample, settled]).then(([value]) => (reading ??= value.value - before!));
-  };
-  return {
-    async stop() {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      logs.write = write;
-      return reading;
-    },
-  };
-}
-
-/** Drives `request` under the fault until the breaker opens; then lifts it and waits for the breaker to close. */
-async function exercise<T extends { ms: number }>(
-  app: FaultFrontdesk,
-  dependency: string,
-  mode: Mode,
-  setFault: (mode: Mode, on: boolean) => void,
-  request: () => Promise<T>,
-  served: (result: T) => boolean,
-  halfOpenMs: number,
-  settleMs = 0,
-) {
-  const breaker = (name: string) => counterValue(app, 'frontdesk_breaker_state', { dependency: name });
-  const vendorErrors = (name: string) => counterValue(app, 'frontdesk_vendor_errors_total', { dependency: name });
-  assert.equal(await breaker(dependency), 0, `${dependency} breaker closed before ${mode}`);
-  // Vendor attempts may fail after the request that started them was answered (the voice answer
-  // waits on Deepgram only so long, outbox jobs run in the background, several at once): failures
-  // are counted when the breaker opens, at the instant it logs so.
-  const errorsBefore = await vendorErrors(dependency);
-  const atOpen = countAtOpen(app, dependency);
-  let failuresAtOpen = -1;
-  let watching = true;
-  const watcher = (async () => {
-    while (watching && failuresAtOpen < 0) {
-      if ((await breaker(dependency)) === 2) failuresAtOpen = (await vendorErrors(dependency)) - errorsBefore;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  setFault(mode, true);
-  let failedBeforeOpen = 0;
-  let unserved = 0;
-  let slowest = 0;
-  for (let i = 0; i < MAX_TRIES && (await breaker(dependency)) !== 2; i += 1) {
-    const result = await request();
-    failedBeforeOpen += 1;
-    slowest = Math.max(slowest, result.ms);
-    if (!served(result)) unserved += 1;
-  }
-  // Attempts still running may open it just after the last request.
-  for (let i = 0; i < 100 && (await breaker(dependency)) !== 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-  watching = false;
-  await watcher;
-  const opened = (await breaker(dependency)) === 2;
-  // The request loop may see the breaker open before the watcher's next look does.
-  if (opened && failuresAtOpen < 0) failuresAtOpen = (await vendorErrors(dependency)) - errorsBefore;
-  // The watcher's reading can include attempts that were already under way and failed just after
-  // the open (and the open breaker's own refusals, which the counter also counts); the reading
-  // taken when the open was logged has none of those.
-  const precise = await atOpen.stop();
-  if (opened && precise !== undefined) failuresAtOpen = precise;
-  // While open: served at once, without waiting on the vendor.
-  const whileOpen = await request();
-  setFault(mode, false);
-  await new Promise((resolve) => setTimeout(resolve, halfOpenMs + 200));
-  let closedAfter = -1;
-  for (let i = 0; i < 5; i += 1) {
-    await request();
-    if ((await breaker(dependency)) === 0) {
-      closedAfter = i + 1;
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  // Background work (outbox jobs retrying with backoff) may make the trial call a little later.
-  for (const deadline = Date.now() + settleMs; closedAfter < 0 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if ((await breaker(dependency)) === 0) closedAfter = 5;
-  }
-  return {
-    dependency, mode, opened, failedBeforeOpen, failuresAtOpen, unserved: unserved + (served(whileOpen) ? 0 : 1), slowest, whileOpenMs: whileOpen.ms, closedAfter,
-    notes: undefined as string | undefined,
-  };
-}
 
 
 describe('faults #9: each vendor reset, hung, answering 500: breakers open, callers served, breakers close', () => {
@@ -255,24 +146,12 @@ describe('faults #9: each vendor reset, hung, answering 500: breakers open, call
   });
 });
 
-/** Shortened for the test: how long the ElevenLabs, Twilio, SMTP and Google breakers stay open. */
+/** Shortened for the test: how long the Twilio, SMTP and Google breakers stay open. */
 const HALF_OPEN_MS = 1000;
 /** ElevenLabs' open breaker waits longer, so the next call after it opens meets it open (calls take a few seconds). */
 const ELEVENLABS_HALF_OPEN_MS = 2500;
 /** The issue: a caller whose speech vendor fails hears fallback audio within 3 s. */
 const FALLBACK_AUDIO_MS = 3000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const through = (url: string, proxy: FaultProxy) => url.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
-const proxyFor = (url: string) => startFaultProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
-/** A proxy's faults: `reset` resets new connections and the pooled ones; `hang` holds every byte. */
-function breakLink(link: FaultProxy, mode: Mode, on: boolean): void {
-  if (mode === 'reset') {
-    link.resetNew(on);
-    if (on) link.reset();
-  }
-  if (mode === 'hang') link.hang(on);
-}
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? -1;
 
 describe('faults #9: ElevenLabs reset, hung, answering 500 during media-stream calls', () => {
   let deepgram: FakeDeepgram;
@@ -427,7 +306,8 @@ describe('faults #9: ElevenLabs reset, hung, answering 500 during media-stream c
     } finally {
       elevenlabs.holdAfterFirstChunk = false;
       elevenlabs.release();
-      await call.hangUp().catch(() => undefined);
+      // Connected calls only: `connect` may have failed before there was a stream to hang up.
+      if (call.client as TestCall['client'] | undefined) await call.hangUp();
     }
   });
 
@@ -617,7 +497,7 @@ describe('faults #9: Google Calendar, Twilio REST and SMTP reset, hung, answerin
     // DESIGN §5: the calendar-sync job writes every booking to Google once it answers (its own backoff: 10 s, 20 s, …).
     const startedAt = Date.now();
     const written = () => heldBookings.filter((booking) => google.events(TEAM_CALENDAR).some((event) => event.id === googleEventId(booking.id) && event.status === 'confirmed')).length;
-    await waitUntil(() => written() === heldBookings.length, 60_000, 'every booking written to Google').catch(() => undefined);
+    await within(() => written() === heldBookings.length, 60_000);
     report(9, `${runs.map(line).join('; ')}; written to Google after recovery ${written()}/${heldBookings.length} (${Math.round((Date.now() - startedAt) / 1000)} s after the last recovery)`);
     runs.forEach(assertRun);
     assert.equal(written(), heldBookings.length, 'every held booking written to Google');
@@ -637,7 +517,7 @@ describe('faults #9: Google Calendar, Twilio REST and SMTP reset, hung, answerin
       const booked = await bookingsOf(phones);
       const bookedPhones = [...new Set(booked.map((booking) => booking.phone))];
       const confirmedAll = async () => bookedPhones.every((phone) => confirmationsTo(phone) >= 1);
-      await waitUntil(confirmedAll, 20_000, 'every confirmation sent').catch(() => undefined);
+      await within(confirmedAll, 20_000);
       await sleep(500); // room for a duplicate to show up
       const once = bookedPhones.filter((phone) => confirmationsTo(phone) === 1).length;
       const duplicated = bookedPhones.filter((phone) => confirmationsTo(phone) > 1).length;
@@ -660,7 +540,7 @@ describe('faults #9: Google Calendar, Twilio REST and SMTP reset, hung, answerin
         // 451, "try again later", after DATA; the fake counts refusals, so lifting it takes them back.
         if (m === '500') smtp.refuseNext(on ? 1000 : -1000);
       }, teamMessage);
-      await waitUntil(() => phones.every((phone) => mailsAbout(phone) >= 1), 20_000, 'every message mailed').catch(() => undefined);
+      await within(() => phones.every((phone) => mailsAbout(phone) >= 1), 20_000);
       const mailed = phones.filter((phone) => mailsAbout(phone) >= 1).length;
       // SMTP cannot be asked whether an interrupted send arrived: a takeover sends again, with the same Message-ID.
       const copies = phones.reduce((sum, phone) => sum + Math.max(0, mailsAbout(phone) - 1), 0);
