@@ -91,7 +91,7 @@ export class AgentSpeech {
     void audio.started.then(() => {
       clearTimeout(this.#fillerTimer);
       this.#fillerTimer = undefined;
-      if (!this.#ended && !this.#begun) this.#begin();
+      if (!this.#ended && !this.#begun && !this.#playbackSignal.signal.aborted) this.#begin();
     });
   }
 
