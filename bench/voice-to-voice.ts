@@ -22,6 +22,7 @@ import { loadBusinesses } from '../src/config/load-businesses.js';
 import { respond, type DialogDependencies } from '../src/dialog/policy/dialog-engine.js';
 import { newDialogState } from '../src/dialog/policy/dialog-state.js';
 import { HybridUnderstanding } from '../src/dialog/understanding/hybrid-understanding.js';
+import { createOpenAIUnderstanding } from '../src/dialog/understanding/openai-understanding.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { createLocalCalendarProvider } from '../src/scheduling/local-calendar-provider.js';
 import { createScheduler, type Scheduler } from '../src/scheduling/scheduler.js';
@@ -282,12 +283,48 @@ export async function dialogTurns(rig: CallRig, conversations = 120): Promise<vo
   figure('voice_to_voice_dialog_turns', conversations, 'of each');
 }
 
+/**
+ * The fake OpenAI's own floor next to our model understanding, like `ttsFakeFloor`: a bare
+ * `fetch` of a completion minus its 350 ms, and our adapter (SDK, vendor policy, the prompt with
+ * the business, validation of the answer) the same way. The difference is ours.
+ */
+export async function modelFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterMs: number[] }> {
+  const openai = rig.fakes.openai!;
+  const business = new BusinessDirectory(loadBusinesses(rig.env.BUSINESS_CONFIG)).all()[0]!;
+  const model = createOpenAIUnderstanding({
+    apiKey: 'bench',
+    baseURL: openai.url,
+    model: 'bench',
+    policy: createVendorPolicy({ dependency: 'openai', metrics: createMetrics(), logger: benchLogger(), timeoutMs: 1500, retries: 0 }),
+  });
+  const utterance = 'I need to get my hair sorted before the wedding';
+  const fetchMs: number[] = [];
+  const adapterMs: number[] = [];
+  for (let i = 0; i < 12; i += 1) {
+    let startedAt = performance.now();
+    const response = await fetch(`${openai.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+      body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: utterance }] }),
+    });
+    await response.json();
+    fetchMs.push(performance.now() - startedAt - PUBLISHED.llmMs);
+    startedAt = performance.now();
+    await model.understand(utterance, { now: BENCH_NOW, timeZone: business.timeZone, business });
+    adapterMs.push(performance.now() - startedAt - PUBLISHED.llmMs);
+  }
+  return { fetchMs: fetchMs.slice(2), adapterMs: adapterMs.slice(2) };
+}
+
 export async function voiceToVoiceBench(): Promise<void> {
   const rig = await startCallRig(PUBLISHED);
   try {
     const floor = await ttsFakeFloor(rig);
     percentiles('voice_to_voice_tts_fake_floor_fetch', floor.fetchMs, 'ms', [50]);
     percentiles('voice_to_voice_tts_fake_floor_adapter', floor.adapterMs, 'ms', [50]);
+    const modelFloor = await modelFakeFloor(rig);
+    percentiles('voice_to_voice_llm_fake_floor_fetch', modelFloor.fetchMs, 'ms', [50]);
+    percentiles('voice_to_voice_llm_fake_floor_adapter', modelFloor.adapterMs, 'ms', [50]);
     for (const spec of PATHS.filter((path) => path.name !== 'cached')) reportPath(spec, await runPath(rig, spec));
     await dialogTurns(rig);
   } finally {
