@@ -3,7 +3,15 @@ import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { formatIssues } from '../config/format-issues.js';
-import { fingerprint, type IdempotencyLedger, type LedgerOutcome, type LedgerWork, type StoredResponse } from '../resilience/idempotency-ledger.js';
+import {
+  fingerprint,
+  type IdempotencyLedger,
+  type LedgerKey,
+  type LedgerOutcome,
+  type LedgerWork,
+  type OneStatementWork,
+  type StoredResponse,
+} from '../resilience/idempotency-ledger.js';
 import { withinDeadline } from '../resilience/deadline.js';
 import { InFlightEvents } from '../resilience/in-flight-events.js';
 import { OneAtATime } from '../resilience/one-at-a-time.js';
@@ -22,7 +30,7 @@ export interface TwilioWebhookContext {
   onResponse(route: string, status: number): void;
 }
 
-export interface TwilioWebhookSpec<Params, Prepared = undefined> {
+interface TwilioWebhookRoute<Params, Prepared> {
   /** The route template, used in metrics and the ledger. */
   route: string;
   /** Checked against the form body merged with the query string (the body wins). */
@@ -44,7 +52,6 @@ export interface TwilioWebhookSpec<Params, Prepared = undefined> {
   oneAtATimeBy?(params: Params): string;
   /** Runs before anything is parsed (rate limits); its refusals are counted like any answer. */
   guard?: RequestHandler;
-  handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
   /** Answer when the handler fails (e.g. Postgres is down); nothing was stored. */
   fallback?(params: Params, error: unknown): StoredResponse;
   /**
@@ -55,6 +62,25 @@ export interface TwilioWebhookSpec<Params, Prepared = undefined> {
    */
   answerWithinMs?: number;
 }
+
+/** The event's work, in the ledger's transaction. */
+interface TransactionWork<Params, Prepared> {
+  handle(params: Params, work: LedgerWork, prepared: Prepared): Promise<StoredResponse>;
+  statement?: undefined;
+}
+
+/**
+ * The event's work as one statement whose answer is known before it runs: claim, work and
+ * answer commit in that statement (`IdempotencyLedger.onceInOneStatement`), one round trip
+ * instead of a transaction's five.
+ */
+interface StatementWork<Params, Prepared> {
+  statement(params: Params, prepared: Prepared): OneStatementWork;
+  handle?: undefined;
+}
+
+export type TwilioWebhookSpec<Params, Prepared = undefined> = TwilioWebhookRoute<Params, Prepared> &
+  (TransactionWork<Params, Prepared> | StatementWork<Params, Prepared>);
 
 /** The exact URL Twilio called: our public origin plus the path and query it requested. */
 export function publicRequestUrl(publicUrl: string, req: Request): string {
@@ -96,7 +122,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
     next();
   };
   const parse = express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT, parameterLimit: 200 });
-  const inFlight = new InFlightEvents<{ outcome: LedgerOutcome; requestFingerprint: string }>();
+  const inFlight = new InFlightEvents<{ outcome: LedgerOutcome; body: Record<string, unknown> }>();
   const turns = new OneAtATime();
   const handler: RequestHandler = async (req, res, next) => {
     try {
@@ -117,7 +143,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
       const run = () => runOnce(context, spec, params, body);
       const answering = inFlight.run(spec.eventId(params), async () => ({
         outcome: await (spec.oneAtATimeBy ? turns.run(spec.oneAtATimeBy(params), run) : run()),
-        requestFingerprint: fingerprint(body),
+        body,
       }));
       const answered = await withinDeadline(answering, spec.fallback ? spec.answerWithinMs : undefined);
       if (!answered) {
@@ -128,7 +154,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
       // A duplicate that arrived while the first was running is a replay of the first's answer.
       const { value, shared } = answered;
       const outcome: LedgerOutcome = shared
-        ? { response: value.outcome.response, replayed: true, sameRequest: value.requestFingerprint === fingerprint(body) }
+        ? { response: value.outcome.response, replayed: true, sameRequest: fingerprint(value.body) === fingerprint(body) }
         : value.outcome;
       if (outcome.replayed) {
         context.onReplay(spec.route);
@@ -168,16 +194,27 @@ async function runOnce<Params, Prepared>(
   body: Record<string, unknown>,
 ): Promise<LedgerOutcome> {
   const key = { provider: 'twilio', eventId: spec.eventId(params), route: spec.route, params: body };
-  if (!spec.prepare) return context.ledger.once(key, (work) => spec.handle(params, work, undefined as Prepared));
+  if (!spec.prepare) return runWork(context.ledger, key, spec, params, undefined as Prepared);
   for (let attempt = 1; ; attempt += 1) {
     const answered = await context.ledger.find(key);
     if (answered) return { response: answered, replayed: true, sameRequest: true };
     const prepared = await spec.prepare(params);
     try {
-      return await context.ledger.once(key, (work) => spec.handle(params, work, prepared));
+      return await runWork(context.ledger, key, spec, params, prepared);
     } catch (error) {
       if (!(error instanceof ConcurrentUpdate) || attempt >= CONCURRENT_TURN_ATTEMPTS) throw error;
       context.logger.info({ route: spec.route, attempt }, 'another turn of this conversation won; running the turn again');
     }
   }
+}
+
+async function runWork<Params, Prepared>(
+  ledger: IdempotencyLedger,
+  key: LedgerKey,
+  spec: TransactionWork<Params, Prepared> | StatementWork<Params, Prepared>,
+  params: Params,
+  prepared: Prepared,
+): Promise<LedgerOutcome> {
+  if (spec.statement) return ledger.onceInOneStatement(key, spec.statement(params, prepared));
+  return ledger.once(key, (work) => spec.handle(params, work, prepared));
 }

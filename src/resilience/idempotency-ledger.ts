@@ -33,6 +33,32 @@ export interface LedgerOutcome {
   sameRequest: boolean;
 }
 
+/**
+ * Work that is one SQL statement and whose answer is known before it runs; see
+ * `IdempotencyLedger.onceInOneStatement`.
+ */
+export interface OneStatementWork {
+  /** The answer, stored with the claim. */
+  response: StoredResponse;
+  /**
+   * The work as items of a `WITH` clause (`name AS (INSERT …)`). Each must do nothing unless it
+   * reads the row of `claimed` — one row when this delivery is the first, none for a replay —
+   * e.g. `INSERT … SELECT … FROM claimed`, or read an item that does. `value` adds a parameter
+   * to the statement and answers its placeholder.
+   */
+  steps(claimed: string, value: (item: unknown) => string): string[];
+  /**
+   * What the steps must have done for their effects to be kept, checked before they commit:
+   * `select` is an SQL expression over the steps (e.g. `(SELECT count(*) FROM saved)`), and
+   * `verify` gets its value for a first delivery and throws (e.g. `ConcurrentUpdate`) to roll the
+   * whole statement back, claim included. With a check the statement runs in a transaction
+   * (BEGIN, statement, COMMIT); without, on its own.
+   */
+  check?: { select: string; verify(selected: unknown): void };
+  /** Runs after the statement commits (metrics, wake-ups); never for a replay. */
+  afterCommit?(): void;
+}
+
 export function fingerprint(params: Record<string, unknown>): string {
   const sorted = Object.keys(params)
     .sort()
@@ -73,6 +99,38 @@ export class IdempotencyLedger {
       return { response, replayed: false, sameRequest: true };
     });
     if (!outcome.replayed) for (const action of commitActions) action();
+    return outcome;
+  }
+
+  /**
+   * `once` for work that is one statement with an answer known beforehand: the claim with its
+   * answer and the work are that one statement, atomic by itself — one round trip where `once`
+   * takes five (BEGIN, claim, work, answer, COMMIT); three with a `check`. A concurrent
+   * duplicate blocks on the unique key as with `once`, then does no work and reads the stored
+   * answer.
+   */
+  async onceInOneStatement(key: LedgerKey, work: OneStatementWork): Promise<LedgerOutcome> {
+    const requestFingerprint = fingerprint(key.params);
+    const values: unknown[] = [];
+    const value = (item: unknown): string => `$${values.push(item)}`;
+    const { status, contentType, body } = work.response;
+    // Read by the outer SELECT, the claim runs before the steps that read it.
+    const claim = `claimed AS (
+      INSERT INTO webhook_events
+        (provider, event_id, route, request_fingerprint, response_status, response_content_type, response_body)
+      VALUES (${[key.provider, key.eventId, key.route, requestFingerprint, status, contentType, body].map(value).join(', ')})
+      ON CONFLICT (provider, event_id) DO NOTHING
+      RETURNING id)`;
+    const sql = `WITH ${[claim, ...work.steps('claimed', value)].join(',\n')}
+      SELECT (SELECT count(*) FROM claimed)::int AS claimed${work.check ? `, ${work.check.select} AS checked` : ''}`;
+    const run = async (manager: EntityManager): Promise<LedgerOutcome> => {
+      const [row]: { claimed: number; checked?: unknown }[] = await manager.query(sql, values);
+      if (row?.claimed !== 1) return this.replay(manager, key, requestFingerprint);
+      work.check?.verify(row.checked);
+      return { response: work.response, replayed: false, sameRequest: true };
+    };
+    const outcome = work.check ? await this.dataSource.transaction(run) : await run(this.dataSource.manager);
+    if (!outcome.replayed) work.afterCommit?.();
     return outcome;
   }
 

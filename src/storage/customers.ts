@@ -23,10 +23,11 @@ export interface CustomerDetails {
  * `upsertCustomer` for a phone number alone, as the body of a `WITH` item yielding the customer's
  * `id` and `opted_out_at`: a statement that writes rows hanging off the customer (a call, a
  * conversation) takes the customer in the same round trip. `business` and `phone` are the
- * statement's placeholders for them (`$1`).
+ * statement's placeholders for them (`$1`); with `onlyWith`, the customer is taken only when
+ * that item of the statement has a row.
  */
-export function customerByPhoneSql(business: string, phone: string): string {
-  return `INSERT INTO customers (business_id, phone) VALUES (${business}, ${phone})
+export function customerByPhoneSql(business: string, phone: string, onlyWith?: string): string {
+  return `INSERT INTO customers (business_id, phone) SELECT ${business}, ${phone}${onlyWith ? ` FROM ${onlyWith}` : ''}
      ON CONFLICT (business_id, phone) DO UPDATE SET updated_at = now()
      RETURNING id, opted_out_at`;
 }

@@ -37,12 +37,49 @@ export function businessVocabulary(business: Business): string[] {
 /**
  * A call has reached a business: remember the caller, record the call, and greet them — over
  * our media stream when `stream` is given, otherwise in Twilio's `<Gather>` speech mode.
- * Runs inside the webhook's ledger transaction, so a retried webhook never records twice.
+ * `/twilio/voice` does the same in its ledger statement (`inboundCallSteps`), so a retried
+ * webhook never records twice.
  */
 export async function answerInboundCall(manager: EntityManager, business: Business, call: InboundCall, stream?: StreamAnswer): Promise<string> {
-  await recordInboundCall(manager, business, call, stream);
+  const values: unknown[] = [];
+  const steps = inboundCallSteps(business, call, stream, (item) => `$${values.push(item)}`);
+  await manager.query(`WITH ${steps.join(',\n')} SELECT 1`, values);
+  return inboundCallAnswer(business, stream);
+}
+
+/** What the call is answered: the same for every call to a business in `<Gather>` mode. */
+export function inboundCallAnswer(business: Business, stream?: StreamAnswer): string {
   if (stream) return streamTwiml(stream.streamUrl, stream.token, STREAM_ENDED_PATH);
   return gatherGreeting(business);
+}
+
+/**
+ * The caller's customer row (found or created, when the number is usable) and the call row, as
+ * items of one statement's `WITH` clause: one round trip. With `onlyWith`, they are written only
+ * when that item has a row (the ledger's claim). `value` adds a parameter and answers its
+ * placeholder.
+ */
+export function inboundCallSteps(
+  business: Business,
+  call: InboundCall,
+  stream: StreamAnswer | undefined,
+  value: (item: unknown) => string,
+  onlyWith?: string,
+): string[] {
+  const phone = customerPhoneNumber(call.from);
+  const businessId = value(business.id);
+  const customer = phone ? `customer AS (${customerByPhoneSql(businessId, value(phone), onlyWith)})` : undefined;
+  const row = [
+    value(call.callSid),
+    businessId,
+    customer ? '(SELECT id FROM customer)' : 'NULL::uuid',
+    ...[call.from, call.to, call.direction, call.callStatus, stream ? 'stream' : 'gather', stream?.token ?? null].map(value),
+  ];
+  const insertCall = `inserted_call AS (
+    INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode, stream_token)
+    SELECT ${row.join(', ')}${onlyWith ? ` FROM ${onlyWith}` : ''}
+    ON CONFLICT (call_sid) DO NOTHING)`;
+  return customer ? [customer, insertCall] : [insertCall];
 }
 
 /** Loaded businesses do not change; their `<Gather>` greeting is the same for every call. */
@@ -63,20 +100,4 @@ function gatherGreeting(business: Business): string {
     gatherGreetings.set(business, twiml);
   }
   return twiml;
-}
-
-/**
- * The caller's customer row (found or created, when the number is usable) and the call row, in
- * one statement: one round trip instead of two on every call's webhook.
- */
-async function recordInboundCall(manager: EntityManager, business: Business, call: InboundCall, stream?: StreamAnswer): Promise<void> {
-  const phone = customerPhoneNumber(call.from);
-  const values = [call.callSid, business.id, call.from, call.to, call.direction, call.callStatus, stream ? 'stream' : 'gather', stream?.token ?? null];
-  const customer = phone ? `WITH customer AS (${customerByPhoneSql('$2', '$9')}) ` : '';
-  await manager.query(
-    `${customer}INSERT INTO calls (call_sid, business_id, customer_id, from_number, to_number, direction, status, media_mode, stream_token)
-     VALUES ($1, $2, ${phone ? '(SELECT id FROM customer)' : 'NULL'}, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (call_sid) DO NOTHING`,
-    phone ? [...values, phone] : values,
-  );
 }

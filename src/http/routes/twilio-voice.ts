@@ -5,7 +5,7 @@ import type { BusinessDirectory } from '../../config/business-directory.js';
 import type { Business } from '../../config/business-schema.js';
 import { CALL_STATUSES, applyCallStatus } from '../../voice/call-status.js';
 import { prepareGatherTurn, recordGatherTurn, type GatherDependencies, type PreparedGatherTurn } from '../../voice/gather-turn.js';
-import { answerInboundCall } from '../../voice/inbound-call.js';
+import { inboundCallAnswer, inboundCallSteps } from '../../voice/inbound-call.js';
 import { answerStreamEnded } from '../../voice/stream-ended.js';
 import type { AnswerMode } from '../../voice/stream/stream-calls.js';
 import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
@@ -36,6 +36,12 @@ const gatherParams = z.looseObject({
 });
 type GatherParams = z.infer<typeof gatherParams>;
 type VoiceParams = z.infer<typeof voiceParams>;
+
+/** The call's business (looked up once) and, with media streams, the mode chosen for it. */
+interface PreparedCall {
+  business: Business | undefined;
+  mode: AnswerMode | undefined;
+}
 
 const streamEndedParams = z.looseObject({ CallSid: callSid, To: z.string().default('') });
 
@@ -82,29 +88,27 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
 
   router.post(
     '/twilio/voice',
-    ...twilioWebhook<VoiceParams, AnswerMode | undefined>(deps.webhook, {
+    ...twilioWebhook<VoiceParams, PreparedCall>(deps.webhook, {
       route: '/twilio/voice',
       params: voiceParams,
       eventId: (params) => `voice:${params.CallSid}`,
-      // Choosing the mode may open the call's transcription: not inside the ledger's transaction.
+      // Choosing the mode may open the call's transcription: not inside the ledger's statement.
       async prepare(params) {
         const business = deps.businesses.findByPhoneNumber(params.To);
-        return business && deps.streams ? deps.streams.answerMode(params.CallSid, business) : undefined;
+        return { business, mode: business && deps.streams ? await deps.streams.answerMode(params.CallSid, business) : undefined };
       },
-      async handle(params, { manager }, mode) {
-        const business = deps.businesses.findByPhoneNumber(params.To);
+      // The answer depends only on the business and the mode: claim, call row and answer in one statement.
+      statement(params, { business, mode }) {
         if (!business) {
           deps.logger.warn({ callSid: params.CallSid, to: params.To }, 'call to a number that routes to no business');
-          return twiml(notInServiceTwiml());
+          return { response: twiml(notInServiceTwiml()), steps: () => [] };
         }
-        const body = await answerInboundCall(manager, business, {
-          callSid: params.CallSid,
-          from: params.From,
-          to: params.To,
-          callStatus: params.CallStatus,
-          direction: params.Direction,
-        }, mode?.mode === 'stream' && deps.streams ? { streamUrl: deps.streams.streamUrl, token: mode.token } : undefined);
-        return twiml(body);
+        const call = { callSid: params.CallSid, from: params.From, to: params.To, callStatus: params.CallStatus, direction: params.Direction };
+        const stream = mode?.mode === 'stream' && deps.streams ? { streamUrl: deps.streams.streamUrl, token: mode.token } : undefined;
+        return {
+          response: twiml(inboundCallAnswer(business, stream)),
+          steps: (claimed, value) => inboundCallSteps(business, call, stream, value, claimed),
+        };
       },
       fallback: (params) => callerFallback(deps, params.To),
       answerWithinMs: VOICE_ANSWER_WITHIN_MS,
