@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import twilio from 'twilio';
 import type { Business } from '../config/business-schema.js';
 import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
@@ -8,7 +7,6 @@ import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
-import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { withinDeadline } from '../resilience/deadline.js';
 import { writeOutbox } from '../storage/outbox.js';
 import { textMessagesInsertSql, type TextMessageRecord } from './text-messages.js';
@@ -98,55 +96,69 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
 
 
 /**
- * Saves a prepared turn in the webhook's transaction — the inbound message, the new dialog
- * state (refused with `ConcurrentUpdate` if another turn saved first), consent, the reply —
- * and answers TwiML that sends the reply.
+ * A prepared turn as one statement of the webhook's ledger: the TwiML that sends the reply, and
+ * the steps saving the turn — consent, the new dialog state, the inbound message, the reply —
+ * each only once the ledger's claim (`claimed`) has a row. `savedState`, when the turn saves a
+ * dialog state, counts the conversations it updated: 0 means another turn saved first, and the
+ * ledger must roll the statement back (`ConcurrentUpdate`).
  */
-export async function recordTextTurn(manager: EntityManager, turn: PreparedTextTurn): Promise<string> {
+export interface TextTurnStatement {
+  twiml: string;
+  steps(claimed: string, value: (item: unknown) => string): string[];
+  savedState?: string;
+}
+
+export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
   const { inbound, business, conversation } = turn;
   const response = new twilio.twiml.MessagingResponse();
-  if (!business || !conversation) return response.toString();
+  if (!business || !conversation) return { twiml: response.toString(), steps: () => [] };
 
   const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
   const messages: TextMessageRecord[] = [
     { ...thread, direction: 'inbound', messageSid: inbound.messageSid, from: inbound.from, to: inbound.to, body: inbound.body, status: 'received' },
   ];
-  if (turn.reply) messages.push({ ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
+  if (turn.reply) {
+    messages.push({ ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
+    response.message(turn.reply);
+  }
   // A late turn saves its own state when it finishes; saving the old one now would only bump the version.
   const state = turn.late ? undefined : turn.state ?? restoreDialogState(conversation.state);
-  await saveTextTurn(manager, turn, messages, state);
-  if (turn.reply) response.message(turn.reply);
-  return response.toString();
+  return {
+    twiml: response.toString(),
+    steps: (claimed, value) => textTurnSteps(turn, conversation, messages, state, claimed, value),
+    ...(state ? { savedState: '(SELECT count(*) FROM saved)' } : {}),
+  };
 }
 
 /**
- * One statement, one round trip: consent on the customer row, the conversation's new state
- * (version-checked), the messages. The customer row is taken before the conversation row — the
- * order `openConversation` takes them in — so two texts from one number never wait on each
- * other in opposite orders (a deadlock): the state update waits for the customer update.
+ * The customer row is taken before the conversation row — the order `openConversation` takes
+ * them in — so two texts from one number never wait on each other in opposite orders (a
+ * deadlock): the state update waits for the customer update.
  */
-async function saveTextTurn(manager: EntityManager, turn: PreparedTextTurn, messages: TextMessageRecord[], state: object | undefined): Promise<void> {
-  const { inbound, conversation } = turn;
-  const values: unknown[] = [];
-  const value = (item: unknown): string => `$${values.push(item)}`;
+function textTurnSteps(
+  turn: PreparedTextTurn,
+  conversation: StoredConversation,
+  messages: readonly TextMessageRecord[],
+  state: object | undefined,
+  claimed: string,
+  value: (item: unknown) => string,
+): string[] {
   const optedOutAt = turn.consent === 'opt-out' ? 'now()' : turn.consent === 'opt-in' ? 'NULL' : 'opted_out_at';
   // WhatsApp allows free-form replies for 24 hours after the customer's last message.
-  const whatsappAt = inbound.channel === 'whatsapp' ? `${value(turn.at)}::timestamptz` : 'last_whatsapp_inbound_at';
+  const whatsappAt = turn.inbound.channel === 'whatsapp' ? value(turn.at) : 'last_whatsapp_inbound_at';
   const steps = [
-    `customer AS (UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now()
-                   WHERE id = ${value(conversation!.customerId)} RETURNING id)`,
-    `message AS (${textMessagesInsertSql(messages, value)})`,
+    `customer AS (
+      UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now()
+       WHERE id = ${value(conversation.customerId)} AND EXISTS (SELECT FROM ${claimed}) RETURNING id)`,
+    `message AS (${textMessagesInsertSql(messages, value, claimed)})`,
   ];
   if (state) {
-    // The conversation's customer exists while the conversation does; EXISTS only orders the updates.
-    steps.push(`saved AS (UPDATE conversations SET state = ${value(JSON.stringify(state))}, version = version + 1, last_message_at = ${value(turn.at)}, updated_at = now()
-                 WHERE id = ${value(conversation!.id)} AND version = ${value(conversation!.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`);
+    // The conversation's customer exists while the conversation does: EXISTS only orders the updates.
+    steps.push(`saved AS (
+      UPDATE conversations SET state = ${value(JSON.stringify(state))}, version = version + 1, last_message_at = ${value(turn.at)}, updated_at = now()
+       WHERE id = ${value(conversation.id)} AND version = ${value(conversation.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`);
   }
-  const [row]: { saved: number }[] = await manager.query(
-    `WITH ${steps.join(',\n')} SELECT ${state ? '(SELECT count(*) FROM saved)' : '1'}::int AS saved`,
-    values,
-  );
-  if (row?.saved !== 1) throw new ConcurrentUpdate('the conversation');
+  return steps;
 }
 
 function isStale(conversation: StoredConversation, at: Date): boolean {

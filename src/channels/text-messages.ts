@@ -14,26 +14,22 @@ export interface TextMessageRecord {
   status: string;
 }
 
+/** The columns of a `messages` row, in the order `textMessagesInsertSql` gives them. */
+const COLUMNS = 'business_id, conversation_id, customer_id, channel, direction, message_sid, from_address, to_address, body, status';
+
 /**
- * The INSERT keeping `messages` (in order), for a statement that writes them with other rows;
- * `value` adds a parameter to that statement and answers its placeholder.
+ * The INSERT keeping `messages` (in order) as part of a larger statement, only when its item
+ * `onlyWith` has a row; an inbound MessageSid seen before is kept once. `value` adds a parameter
+ * to the statement and answers its placeholder.
  */
-export function textMessagesInsertSql(messages: readonly TextMessageRecord[], value: (item: unknown) => string): string {
-  const rows = messages.map((message) =>
-    [
-      message.businessId,
-      message.conversationId,
-      message.customerId,
-      message.channel,
-      message.direction,
-      message.messageSid ?? null,
-      message.from,
-      message.to,
-      message.body,
-      message.status,
-    ].map(value),
-  );
-  return `INSERT INTO messages (business_id, conversation_id, customer_id, channel, direction, message_sid, from_address, to_address, body, status)
-     VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}
+export function textMessagesInsertSql(messages: readonly TextMessageRecord[], value: (item: unknown) => string, onlyWith: string): string {
+  const rows = messages.map((message) => {
+    // A VALUES list in FROM types its columns itself: the ids are uuid, the rest text.
+    const ids = [message.conversationId, message.customerId].map((id) => `${value(id)}::uuid`);
+    const text = [message.channel, message.direction, message.messageSid ?? null, message.from, message.to, message.body, message.status].map(value);
+    return `(${[value(message.businessId), ...ids, ...text].join(', ')})`;
+  });
+  return `INSERT INTO messages (${COLUMNS})
+     SELECT m.* FROM ${onlyWith}, (VALUES ${rows.join(', ')}) AS m (${COLUMNS})
      ON CONFLICT (message_sid) DO NOTHING`;
 }

@@ -1,9 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { prepareTextTurn, recordTextTurn, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
+import { prepareTextTurn, textTurnStatement, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
 import type { LateTextReplies } from '../../channels/late-text-replies.js';
 import { applyMessageStatus, MESSAGE_STATUSES } from '../../channels/message-status.js';
+import { ConcurrentUpdate } from '../../storage/concurrent-update.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
@@ -31,6 +32,11 @@ export interface TextRouteDependencies {
 }
 
 const messagingTwiml = (body: string) => ({ status: 200, contentType: 'text/xml', body });
+
+/** Another turn of the conversation saved first: this one runs again on fresh state. */
+function requireSavedState(updated: unknown): void {
+  if (Number(updated) !== 1) throw new ConcurrentUpdate('the conversation');
+}
 
 /** When the turn cannot be run or saved (Postgres down): an apology, never silence or a 500. */
 function apologyTwiml(): string {
@@ -64,10 +70,15 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
             body: params.Body,
             mediaCount: params.NumMedia,
           }),
-        async handle(_params, { manager, afterCommit }, turn) {
-          const twiml = await recordTextTurn(manager, turn);
-          if (turn.late) afterCommit(() => deps.lateReplies.finish(turn));
-          return messagingTwiml(twiml);
+        // The reply is known before the turn is saved: claim, turn and answer in one statement.
+        statement(_params, turn) {
+          const { twiml, steps, savedState } = textTurnStatement(turn);
+          return {
+            response: messagingTwiml(twiml),
+            steps,
+            ...(savedState ? { check: { select: savedState, verify: requireSavedState } } : {}),
+            ...(turn.late ? { afterCommit: () => deps.lateReplies.finish(turn) } : {}),
+          };
         },
         fallback: () => messagingTwiml(apologyTwiml()),
       }),
