@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import pino from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
 import { redactText, redactValue } from './redact.js';
 
 export type Logger = pino.Logger;
@@ -91,7 +90,7 @@ function impliedMessage(merged: object): unknown {
  * pino runs `formatters.bindings` over the root logger's own bindings only; a child's bindings
  * are written as given (pino/lib/proto.js resets the bindings formatter for children). Children
  * inherit methods from their parent, so wrapping `child` and `setBindings` on the root masks
- * bindings at every depth, including the ones pino-http adds per request.
+ * bindings at every depth, including `req.log`'s.
  */
 function redactLaterBindings(root: Logger): void {
   const createChild = root.child;
@@ -113,22 +112,65 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics']);
 /** A caller's `X-Request-Id` is kept when it looks like an id; anything else gets a fresh UUID. */
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request's logger, carrying its `requestId` (set by `createHttpLogger`). */
+    log: Logger;
+  }
+}
+
+/** Request logging middleware for node's `http` server and express (`next` is optional). */
+export type HttpLogger = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
 /**
  * Express/node middleware logging one line per finished request: `requestId`, `req.method`,
  * `req.path` (no query string: Twilio puts phone numbers there), `res.statusCode` and
  * `responseTime` in milliseconds; never headers or bodies. Level by outcome: 5xx error, 4xx
  * warn, else info, and debug for successful `/health` and `/metrics` polls. `req.log` is a child
  * carrying `requestId`, which is also echoed in the `X-Request-Id` response header.
+ *
+ * The lines are pino-http's (`request completed`, `request aborted`, `request errored` with
+ * `err`); unlike pino-http, nothing is built per request unless it is written: `req.log` is
+ * made when first used, and the line only when its level is enabled (webhook throughput).
  */
 export function createHttpLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
-    logger,
-    genReqId: assignRequestId,
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    serializers: { req: serializeRequest, res: serializeResponse, err: serializeError },
-    customLogLevel: levelForResponse,
-  });
+  return (req, res, next) => {
+    const requestId = assignRequestId(req, res);
+    const startedAt = Date.now();
+    let requestLogger: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (requestLogger ??= logger.child({ requestId })),
+    });
+    const finished = (error?: Error): void => {
+      res.off('close', finished);
+      res.off('finish', finished);
+      res.off('error', finished);
+      logFinished(logger, req, res, { requestId, responseTime: Date.now() - startedAt }, error);
+    };
+    res.on('close', finished);
+    res.on('finish', finished);
+    res.on('error', finished);
+    next?.();
+  };
+}
+
+function logFinished(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fields: { requestId: string; responseTime: number },
+  error: Error | undefined,
+): void {
+  const level = levelForResponse(req, res, error);
+  if (level === 'silent' || !logger.isLevelEnabled(level)) return;
+  if (error !== undefined || res.statusCode >= 500) {
+    const err = error ?? new Error(`failed with status code ${res.statusCode}`);
+    logger[level]({ ...fields, req, res, err }, 'request errored');
+    return;
+  }
+  logger[level]({ ...fields, req, res }, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
 }
 
 function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
