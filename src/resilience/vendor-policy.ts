@@ -75,6 +75,11 @@ export class CallerCancelled extends Error {
 export interface VendorPolicy {
   readonly dependency: Dependency;
   /**
+   * How long one attempt may take before it is abandoned. A client that cannot be aborted (SMTP)
+   * sets its own timeouts under this, so an abandoned attempt cannot finish later behind our back.
+   */
+  readonly attemptTimeoutMs: number;
+  /**
    * Runs `fn` under the policy. `fn` must pass `signal` to its I/O: it is aborted when the
    * attempt times out. Throws `VendorUnavailableError` when the breaker is open or the last
    * attempt timed out, and otherwise the last attempt's own error.
@@ -165,6 +170,7 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
 
   return {
     dependency,
+    attemptTimeoutMs: settings.timeoutMs,
     execute(fn, executeOptions = {}) {
       const caller = executeOptions.signal;
       if (caller?.aborted) return Promise.reject(new CallerCancelled(`${dependency} call cancelled by the caller before it started`));

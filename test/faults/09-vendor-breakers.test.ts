@@ -542,9 +542,10 @@ describe('faults #9: Google Calendar, Twilio REST and SMTP reset, hung, answerin
       }, teamMessage);
       await within(() => phones.every((phone) => mailsAbout(phone) >= 1), 20_000);
       const mailed = phones.filter((phone) => mailsAbout(phone) >= 1).length;
-      // SMTP cannot be asked whether an interrupted send arrived: a takeover sends again, with the same Message-ID.
+      // SMTP cannot be asked whether an interrupted send arrived, but nodemailer gives up before the
+      // policy does, so a send abandoned on a hung server cannot complete beside its retry.
       const copies = phones.reduce((sum, phone) => sum + Math.max(0, mailsAbout(phone) - 1), 0);
-      runs.push({ ...result, detail: `team messages mailed after recovery ${mailed}/${phones.length} (extra copies with the same Message-ID ${copies})`, ok: mailed === phones.length });
+      runs.push({ ...result, detail: `team messages mailed after recovery ${mailed}/${phones.length}, extra copies ${copies}`, ok: mailed === phones.length && copies === 0 });
     }
     report(9, runs.map(line).join('; '));
     runs.forEach(assertRun);

@@ -28,9 +28,20 @@ export interface SmtpMailSenderOptions {
   policy: VendorPolicy;
 }
 
-/** SMTP through nodemailer; pooled connections are not used, so a broken one never lingers. */
+/**
+ * SMTP through nodemailer; pooled connections are not used, so a broken one never lingers.
+ * nodemailer cannot be aborted, so its own timeouts sit under the policy's: a send the policy has
+ * given up on (and the job will retry) is dropped by nodemailer too, rather than completing when
+ * a hung server wakes up and delivering a copy beside the retry's.
+ */
 export function createSmtpMailSender(options: SmtpMailSenderOptions): MailSender {
-  const transport = nodemailer.createTransport(options.url);
+  const giveUpMs = Math.floor(options.policy.attemptTimeoutMs * 0.9);
+  const transport = nodemailer.createTransport({
+    url: options.url,
+    connectionTimeout: giveUpMs,
+    greetingTimeout: giveUpMs,
+    socketTimeout: giveUpMs,
+  });
   return {
     transport: 'smtp',
     async send(mail) {
