@@ -12,7 +12,7 @@ import type { TextRateLimitOptions } from '../channels/text-rate-limit.js';
 import type { IpRateLimitOptions } from '../http/ip-rate-limit.js';
 import { createCalendar } from './calendar.js';
 import type { RetryOptions } from '../jobs/queues.js';
-import type { VendorTuning } from './vendor-tuning.js';
+import { createTwilioPolicy, type VendorTuning } from './vendor-tuning.js';
 import { startWeb } from './web.js';
 import { startWorker } from './worker.js';
 import type { CallTuning } from '../voice/stream/call-session.js';
@@ -95,7 +95,8 @@ export async function startFrontdesk(env: Env, role: Role, logger: Logger, optio
   const stops: (() => Promise<void>)[] = [];
 
   const healthChecks = checksOf(dataSource, redis);
-  const common = { env, logger, dataSource, directory, metrics, calendar };
+  const twilioPolicy = createTwilioPolicy(metrics, logger, options.vendors?.twilio);
+  const common = { env, logger, dataSource, directory, metrics, calendar, twilioPolicy };
   const web = role === 'worker' ? undefined : await startWeb({ ...common, options, redis, vendors, healthChecks, now });
   if (web) stops.push(() => web.stop());
   // Every role reports the outbox backlog: Prometheus scrapes the web processes, and the count

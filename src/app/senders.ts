@@ -7,8 +7,8 @@ import { createTwilioTextSenders } from '../channels/senders/twilio-text-sender.
 import { createUnconfiguredTextSender } from '../channels/senders/unconfigured-text-sender.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createVendorPolicy } from '../resilience/vendor-policy.js';
-import { tuned, type VendorTuning } from './vendor-tuning.js';
+import { createVendorPolicy, type VendorPolicy } from '../resilience/vendor-policy.js';
+import { createTwilioPolicy, tuned, type VendorTuning } from './vendor-tuning.js';
 
 export interface Senders {
   sms: SmsSender;
@@ -21,7 +21,13 @@ export interface Senders {
  * when SMTP_URL is set, otherwise `.eml` files under $DATA_DIR/mail (DESIGN §3; the start-up
  * vendor lines already say which).
  */
-export function createSenders(env: Env, metrics: Metrics, logger: Logger, tuning: VendorTuning = {}): Senders {
+export function createSenders(
+  env: Env,
+  metrics: Metrics,
+  logger: Logger,
+  tuning: VendorTuning = {},
+  twilioPolicy: VendorPolicy = createTwilioPolicy(metrics, logger, tuning.twilio),
+): Senders {
   const texts =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
       ? createTwilioTextSenders({
@@ -29,7 +35,7 @@ export function createSenders(env: Env, metrics: Metrics, logger: Logger, tuning
           authToken: env.TWILIO_AUTH_TOKEN,
           apiUrl: env.TWILIO_API_URL,
           logger,
-          policy: createVendorPolicy({ dependency: 'twilio', metrics, logger, ...tuned({ timeoutMs: 10_000, retries: 2 }, tuning.twilio) }),
+          policy: twilioPolicy,
         })
       : {
           sms: createUnconfiguredTextSender<SmsMessage>('sms', logger),

@@ -13,6 +13,7 @@ import type { BusinessDirectory } from '../config/business-directory.js';
 import { publicUrlFor, type Env } from '../config/env.js';
 import { resolveTwilioAuthToken } from '../config/twilio-auth-token.js';
 import type { VendorStatus } from '../config/vendors.js';
+import type { VendorPolicy } from '../resilience/vendor-policy.js';
 import { createHttpApp } from '../http/app.js';
 import type { HealthCheck } from '../http/routes/health.js';
 import { ipRateLimit } from '../http/ip-rate-limit.js';
@@ -35,6 +36,8 @@ export interface WebDependencies {
   metrics: Metrics;
   calendar: CalendarSetup;
   vendors: readonly VendorStatus[];
+  /** The process's one Twilio REST policy (`createTwilioPolicy`). */
+  twilioPolicy: VendorPolicy;
   healthChecks: HealthCheck[];
   now(): Date;
 }
@@ -74,7 +77,7 @@ export async function startWeb(deps: WebDependencies): Promise<RunningWeb> {
   // The admin's browser softphone reaches /media-streams without Twilio; see src/admin/softphone-line.ts.
   const softphoneLine = new SoftphoneLine({ dataSource, logger, onCallEnded: (outcome) => metrics.callsTotal.inc({ outcome }) });
   const mediaCalls = startMediaStreamCalls({
-    env, server, publicUrl, authToken: token.token, conversations, metrics, logger, localCalls: softphoneLine, ...options.voice,
+    env, server, publicUrl, authToken: token.token, conversations, metrics, logger, twilioPolicy: deps.twilioPolicy, localCalls: softphoneLine, ...options.voice,
   });
   const calendarHealth = () => ({ provider: calendar.calendar.name, authorization: calendar.authorization() });
   server.on(

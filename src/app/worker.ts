@@ -5,6 +5,7 @@ import type { Env } from '../config/env.js';
 import { startJobRuntime } from '../jobs/job-runtime.js';
 import { queuePrefixFor } from '../jobs/queues.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { VendorPolicy } from '../resilience/vendor-policy.js';
 import type { CalendarSetup } from './calendar.js';
 import type { RetryOptions } from '../jobs/queues.js';
 import { createSenders } from './senders.js';
@@ -18,11 +19,13 @@ export async function startWorker(deps: {
   directory: BusinessDirectory;
   metrics: Metrics;
   calendar: CalendarSetup;
+  /** The process's one Twilio REST policy (`createTwilioPolicy`). */
+  twilioPolicy: VendorPolicy;
   vendors?: VendorTuning;
   retry?: RetryOptions;
 }): Promise<{ stop(): Promise<void> }> {
   const { env, logger, metrics } = deps;
-  const senders = createSenders(env, metrics, logger, deps.vendors);
+  const senders = createSenders(env, metrics, logger, deps.vendors, deps.twilioPolicy);
   const jobs = await startJobRuntime({
     dataSource: deps.dataSource,
     businesses: deps.directory,

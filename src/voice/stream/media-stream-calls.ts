@@ -4,7 +4,7 @@ import type { Env } from '../../config/env.js';
 import type { ConversationDependencies } from '../../dialog/conversation-dependencies.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { createVendorPolicy } from '../../resilience/vendor-policy.js';
+import type { VendorPolicy } from '../../resilience/vendor-policy.js';
 import { createSpeech, type SpeechTuning } from '../../speech/index.js';
 import { createStreamOnlyCallControl, createTwilioCallControl, type CallControl } from './call-control.js';
 import type { CallTuning } from './call-session.js';
@@ -20,6 +20,8 @@ export interface MediaStreamCallsOptions {
   conversations: ConversationDependencies;
   metrics: Metrics;
   logger: Logger;
+  /** The process's one Twilio REST policy, for call control (hang up, transfer). */
+  twilioPolicy: VendorPolicy;
   call?: CallTuning;
   speech?: SpeechTuning;
   /** Calls placed from the admin's browser softphone, which have no Twilio leg. */
@@ -57,7 +59,7 @@ export function startMediaStreamCalls(options: MediaStreamCallsOptions): MediaSt
           accountSid: env.TWILIO_ACCOUNT_SID,
           authToken: env.TWILIO_AUTH_TOKEN,
           apiUrl: env.TWILIO_API_URL,
-          policy: createVendorPolicy({ dependency: 'twilio', metrics, logger, timeoutMs: 5000, retries: 1 }),
+          policy: options.twilioPolicy,
           logger,
         })
       : createStreamOnlyCallControl(logger);
