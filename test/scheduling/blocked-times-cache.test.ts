@@ -78,6 +78,26 @@ describe('blocked times in memory', () => {
     await until(offersIt, 'the cancellation');
   });
 
+  it('reads Postgres while its listening connection is lost, and answers from memory again once it is back', async () => {
+    const scheduler = createScheduler({ ...h.context, blockedTimes: cache });
+    const [slot] = await scheduler.offerSlots(search, {}, 1);
+    await h.db.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'frontdesk-booking-changes' AND datname = current_database()`,
+    );
+    await until(() => !cache.isListening, 'the lost connection');
+    // Booked while nobody listens: no report will come, so only reading Postgres can see it.
+    await createScheduler(h.context, { blockedTimesInMemory: false }).book({
+      businessId: business.id, serviceId: 'cut', staffId: 'anna', start: slot!.start, customer: { phone: nextPhone() }, channel: 'sms',
+    });
+    const loadsBefore = loads;
+    assert.ok(!(await scheduler.offerSlots(search, {}, 100)).some((candidate) => candidate.start.getTime() === slot!.start.getTime()));
+    assert.equal(loads, loadsBefore + 1, 'read from Postgres');
+    await until(() => cache.isListening, 'the listener to reconnect', 5000);
+    await scheduler.offerSlots(search, {}, 100);
+    await scheduler.offerSlots(search, {}, 100);
+    assert.equal(loads, loadsBefore + 2, 'kept again once listening');
+  });
+
   it('does not keep a read that a change report overtook, and reads Postgres while not listening', async () => {
     let release!: (times: BlockedTime[]) => void;
     let reads = 0;
