@@ -9,12 +9,16 @@ export interface CalendarSyncDependencies {
   businesses: BusinessDirectory;
   calendar: CalendarProvider;
   logger: Logger;
+  /**
+   * A row left `sending` this long belongs to a worker that died mid-call: take it over. The job
+   * runtime passes its outbox lease, as for every other row. Default 5 minutes.
+   */
+  leaseMs?: number;
 }
 
 export type CalendarSyncResult = 'synced' | 'skipped' | 'retry-later';
 
-/** A row left `sending` this long belongs to a worker that died mid-call: take it over. */
-const ABANDONED_AFTER = '5 minutes';
+const DEFAULT_LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_SECONDS = 15 * 60;
 
 /**
@@ -30,10 +34,10 @@ export async function runCalendarSync(deps: CalendarSyncDependencies, outboxId: 
     `WITH claimed AS (
        UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND kind = 'calendar-sync'
-          AND (status IN ('pending', 'queued') OR (status = 'sending' AND updated_at < now() - $2::interval))
+          AND (status IN ('pending', 'queued') OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2::float8 / 1000)))
         RETURNING booking_id, attempts)
      SELECT booking_id, attempts FROM claimed`,
-    [outboxId, ABANDONED_AFTER],
+    [outboxId, deps.leaseMs ?? DEFAULT_LEASE_MS],
   );
   const row = claimed[0];
   if (!row) return 'skipped';

@@ -157,7 +157,7 @@ function createHandlers(
     whatsapp: (id, attempt) => deliverText(texts, 'whatsapp', id, attempt),
     email: (id, attempt) => deliverMail({ ...delivery, mail: deps.senders.mail }, id, attempt),
     'calendar-sync': (id) =>
-      runCalendarSync({ dataSource: deps.dataSource, businesses: deps.businesses, calendar: deps.calendar, logger: deps.logger }, id),
+      runCalendarSync({ dataSource: deps.dataSource, businesses: deps.businesses, calendar: deps.calendar, logger: deps.logger, leaseMs }, id),
     reminders: async (id) => (await composeReminder(notices, id)).outcome,
     confirmations: async (id) => {
       const result = await composeConfirmation(notices, id);

@@ -61,7 +61,11 @@ export function startWorker(
           ? 'retried'
           : 'failed';
     metrics.jobsTotal.inc({ queue, result });
-    if (result !== 'retried') logger.warn({ queue, jobId: job?.id, err: error }, 'job failed for good');
+    if (result === 'retried') return;
+    // BullMQ fails a job whose worker died holding it too often; the outbox row is still not sent,
+    // so the relay hands it out again when its lease ends. Not a loss: say so, not "for good".
+    if (/stalled/i.test(error.message)) logger.info({ queue, jobId: job?.id }, 'job stalled (its worker died); the relay hands the row out again after its lease');
+    else logger.warn({ queue, jobId: job?.id, err: error }, 'job failed for good');
   });
   let failing = false;
   worker.on('error', (error) => {
