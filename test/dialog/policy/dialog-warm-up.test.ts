@@ -28,9 +28,11 @@ describe('dialog warm-up', () => {
     let searches = 0;
     const scheduler = createScheduler(h.context);
     const counting = { ...scheduler, offerSlots: (...args: Parameters<typeof scheduler.offerSlots>) => ((searches += 1), scheduler.offerSlots(...args)) };
-    await warmUpDialog({ business: salon, scheduler: counting }, now, pino({ level: 'silent' }));
+    const logged: string[] = [];
+    await warmUpDialog({ business: salon, scheduler: counting }, now, pino({ level: 'debug' }, { write: (line: string) => logged.push(line) }));
     assert.ok(searches >= 1, 'it searched the calendar as a caller would');
     assert.deepEqual(await counts(), before);
+    assert.deepEqual(logged, [], 'its turns ran to where they stop, without a failure');
   });
 
   it('does not throw when the calendar cannot be read', async () => {
