@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { customerByPhoneSql } from '../storage/customers.js';
+import { preparedQuery } from '../storage/prepared-query.js';
 
 /** One customer's text thread with one business on one channel, as read before a turn. */
 export interface StoredConversation {
@@ -38,7 +39,8 @@ export async function openConversation(
       state: unknown;
       last_message_at: Date | null;
       opted_out: boolean;
-    }[] = await dataSource.query(
+    }[] = await preparedQuery(
+      dataSource,
       `WITH customer AS (${customerByPhoneSql('$1', '$2')}),
        created AS (
          INSERT INTO conversations (business_id, customer_id, channel) SELECT $1, id, $3 FROM customer

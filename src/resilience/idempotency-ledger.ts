@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../storage/prepared-query.js';
 
 /** A response exactly as first sent; a replay sends the same bytes. */
 export interface StoredResponse {
@@ -80,7 +81,8 @@ export class IdempotencyLedger {
     const requestFingerprint = fingerprint(key.params);
     const commitActions: (() => void)[] = [];
     const outcome = await this.dataSource.transaction(async (manager): Promise<LedgerOutcome> => {
-      const claimed: { id: string }[] = await manager.query(
+      const claimed: { id: string }[] = await preparedQuery(
+        manager,
         `INSERT INTO webhook_events
            (provider, event_id, route, request_fingerprint, response_status, response_content_type, response_body)
          VALUES ($1, $2, $3, $4, 0, '', '')
@@ -92,7 +94,8 @@ export class IdempotencyLedger {
       if (!first) return this.replay(manager, key, requestFingerprint);
 
       const response = await handle({ manager, afterCommit: (action) => commitActions.push(action) });
-      await manager.query(
+      await preparedQuery(
+        manager,
         `UPDATE webhook_events SET response_status = $2, response_content_type = $3, response_body = $4 WHERE id = $1`,
         [first.id, response.status, response.contentType, response.body],
       );
@@ -124,7 +127,7 @@ export class IdempotencyLedger {
     const sql = `WITH ${[claim, ...work.steps('claimed', value)].join(',\n')}
       SELECT (SELECT count(*) FROM claimed)::int AS claimed${work.check ? `, ${work.check.select} AS checked` : ''}`;
     const run = async (manager: EntityManager): Promise<LedgerOutcome> => {
-      const [row]: { claimed: number; checked?: unknown }[] = await manager.query(sql, values);
+      const [row] = await preparedQuery<{ claimed: number; checked?: unknown }>(manager, sql, values);
       if (row?.claimed !== 1) return this.replay(manager, key, requestFingerprint);
       work.check?.verify(row.checked);
       return { response: work.response, replayed: false, sameRequest: true };
@@ -140,12 +143,12 @@ export class IdempotencyLedger {
    * retried webhook replays instead of running a second turn against the first one's result.
    */
   async find(key: Pick<LedgerKey, 'provider' | 'eventId'>): Promise<StoredResponse | undefined> {
-    const rows: { response_status: number; response_content_type: string; response_body: string }[] =
-      await this.dataSource.query(
-        `SELECT response_status, response_content_type, response_body
-           FROM webhook_events WHERE provider = $1 AND event_id = $2`,
-        [key.provider, key.eventId],
-      );
+    const rows = await preparedQuery<{ response_status: number; response_content_type: string; response_body: string }>(
+      this.dataSource,
+      `SELECT response_status, response_content_type, response_body
+         FROM webhook_events WHERE provider = $1 AND event_id = $2`,
+      [key.provider, key.eventId],
+    );
     const row = rows[0];
     return row && { status: row.response_status, contentType: row.response_content_type, body: row.response_body };
   }
