@@ -19,7 +19,14 @@ const CONNECTIONS = [1, 2, 4, 8, 16, 32];
 const STEP_S = 4;
 const P99_LIMIT_MS = 30;
 
+/**
+ * autocannon stops at the step's end with requests still in the app; they finish before the next
+ * step starts (and before the app closes, which would fail them on a closed pool).
+ */
+const SETTLE_MS = 500;
+
 const run = promisify(execFile);
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function load(options: WebhookLoad): Promise<WebhookLoadResult> {
@@ -58,6 +65,7 @@ export async function webhooksBench(): Promise<void> {
           durationS: STEP_S,
           runIndex: runIndex++,
         });
+        await settle();
         const prefix = `webhooks_${route}_c${connections}`;
         figure(`${prefix}_requests_per_s`, Math.round(result.requestsPerS), 'req/s');
         figure(`${prefix}_latency_p99`, result.latencyP99Ms, 'ms');
