@@ -8,8 +8,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import { encodeMulaw, SAMPLE_RATE } from '../media-streams/mulaw.js';
 import { fakeUrls, startCallFakes } from '../src/tools/call-harness.js';
+import { warbledSpeech } from '../src/tools/caller-microphone.js';
 import { simulateCall, type SimulatedCall } from '../src/tools/call-simulator.js';
 
 export interface CallersRun {
@@ -35,16 +35,8 @@ export interface CallersResult {
 
 const TRANSCRIPT = "hi I'd like a haircut tomorrow at three pm";
 
-/** 1.5 s of "speech" the fake Deepgram hears as an utterance: a warbling tone, no espeak needed. */
-function generatedUtterance(): Buffer {
-  const samples = SAMPLE_RATE * 1.5;
-  const pcm = new Int16Array(samples);
-  for (let i = 0; i < samples; i += 1) pcm[i] = Math.round(6000 * Math.sin((2 * Math.PI * (180 + 60 * Math.sin(i / 900)) * i) / SAMPLE_RATE));
-  return encodeMulaw(pcm);
-}
-
 async function runCalls(run: CallersRun): Promise<CallersResult> {
-  const utterance = generatedUtterance();
+  const utterance = warbledSpeech(1.5);
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const deadline = AbortSignal.timeout(run.deadlineMs);

@@ -14,10 +14,10 @@
  * jitter seen, so on a loaded 2-core machine the figure is an upper bound for the web process.
  */
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { findBusiness } from '../src/tools/business-file.js';
 import { startLocalFrontdesk, type VendorUrls } from '../src/tools/call-harness.js';
 import { parseEnv } from '../src/config/env.js';
+import { WorkerPeer } from '../test/support/worker-peer.js';
 import { benchLogger, figure, percentile } from './call-bench.js';
 import type { CallersResult, CallersRun } from './concurrency-callers.js';
 
@@ -66,32 +66,18 @@ function mostCommon(values: number[]): number {
 }
 
 class Callers {
-  readonly #worker = new Worker(new URL('./concurrency-callers.ts', import.meta.url));
+  readonly #peer = new WorkerPeer(new URL('./concurrency-callers.ts', import.meta.url));
 
   urls(): Promise<VendorUrls> {
-    return this.#next<{ urls: VendorUrls }>().then((message) => message.urls);
+    return this.#peer.ask<{ urls: VendorUrls }>().then((message) => message.urls);
   }
 
   run(run: CallersRun): Promise<CallersResult> {
-    this.#worker.postMessage({ run });
-    return this.#next<{ result: CallersResult }>().then((message) => message.result);
+    return this.#peer.ask<{ result: CallersResult }>({ run }).then((message) => message.result);
   }
 
-  async close(): Promise<void> {
-    this.#worker.postMessage({ close: true });
-    await new Promise((resolve) => this.#worker.once('exit', resolve));
-  }
-
-  #next<T>(): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.#worker.once('error', onError);
-      this.#worker.once('message', (message: T & { error?: string }) => {
-        this.#worker.off('error', onError);
-        if (message.error) reject(new Error(message.error));
-        else resolve(message);
-      });
-    });
+  close(): Promise<void> {
+    return this.#peer.close({ close: true });
   }
 }
 

@@ -49,6 +49,8 @@ export interface SimulatedCall {
   agentEnded: boolean;
   /** When each of the agent's media frames arrived, on `performance.now()` (load benchmarks read the pacing). */
   agentFrameTimes: number[];
+  /** The stream's close code (stream mode): 1000 when either side hung up cleanly, 1006 when the socket just dropped. */
+  closeCode?: number;
 }
 
 export async function simulateCall(options: SimulatedCallOptions): Promise<SimulatedCall> {
@@ -101,9 +103,9 @@ export async function simulateCall(options: SimulatedCallOptions): Promise<Simul
     client.sendStop();
     client.close();
   }
-  await client.closed;
+  const { code: closeCode } = await client.closed;
   const agentFrameTimes = client.outbound.flatMap((record) => (record.event === 'media' ? [openedAt + record.arrivedAtMs] : []));
-  return { callSid, mode: 'stream', measures, agentEnded, agentFrameTimes };
+  return { callSid, mode: 'stream', measures, agentEnded, agentFrameTimes, closeCode };
 }
 
 /** What the caller hears: the agent's frames as they arrive. */

@@ -1,4 +1,4 @@
-import { decodeMulaw, FRAME_BYTES, FRAME_MS, SILENCE_BYTE } from '../../media-streams/index.js';
+import { decodeMulaw, encodeMulaw, FRAME_BYTES, FRAME_MS, SAMPLE_RATE, SILENCE_BYTE } from '../../media-streams/index.js';
 
 /** Where one utterance's speech fell, in ms on the simulator's clock (`performance.now()`). */
 export interface SpokenUtterance {
@@ -14,6 +14,17 @@ export function isSpeechFrame(frame: Uint8Array): boolean {
   let sum = 0;
   for (const sample of pcm) sum += sample * sample;
   return Math.sqrt(sum / Math.max(pcm.length, 1)) > SPEECH_RMS;
+}
+
+/**
+ * `seconds` of "speech" that voice-activity detection (ours, the fake Deepgram's) hears as an
+ * utterance: a warbling tone, so load runs need no espeak. Mu-law 8 kHz.
+ */
+export function warbledSpeech(seconds = 1.5): Buffer {
+  const samples = Math.round(SAMPLE_RATE * seconds);
+  const pcm = new Int16Array(samples);
+  for (let i = 0; i < samples; i += 1) pcm[i] = Math.round(6000 * Math.sin((2 * Math.PI * (180 + 60 * Math.sin(i / 900)) * i) / SAMPLE_RATE));
+  return encodeMulaw(pcm);
 }
 
 /**
