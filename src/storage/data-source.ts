@@ -32,6 +32,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     logging: false,
     extra: {
       max: options.poolSize ?? 10,
+      // pg closes a connection idle for 10 s by default, and the next query then pays for a new
+      // one (~4 ms, more with TLS) inside a caller's turn. Calls are minutes apart at quiet times.
+      idleTimeoutMillis: 5 * 60_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       // A caller or Twilio (which gives up on a webhook after 15 s) is waiting on every query we
       // run; a stuck statement or a silent server must fail in time to answer, not hang.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DialogWarmer } from '../../dialog/dialog-warmer.js';
 import type { MediaStreamSession, StreamStart } from '../../../media-streams/index.js';
 import type { Business } from '../../config/business-schema.js';
 import type { ConversationDependencies } from '../../dialog/conversation-dependencies.js';
@@ -50,8 +51,11 @@ export class StreamCalls {
   readonly #reservations = new Map<string, Reservation>();
   readonly #running = new Set<Promise<void>>();
 
+  readonly #warmer: DialogWarmer;
+
   constructor(options: StreamCallsOptions) {
     this.#options = options;
+    this.#warmer = new DialogWarmer(options.conversations);
   }
 
   /** Calls in progress here plus those answered and not started yet. */
@@ -126,6 +130,8 @@ export class StreamCalls {
       media.close();
       return;
     }
+    // While the greeting plays: the caller's first turn then meets warm code and blocked times in memory.
+    void this.#warmer.warm(call.business);
     let stt: TranscriptionStream;
     try {
       stt = await this.#takeReservation(media.callSid, call.business);
