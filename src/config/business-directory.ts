@@ -64,6 +64,9 @@ function asE164(number: string): string {
 }
 
 function lookUp(index: Map<string, Business>, number: string): Business | undefined {
+  // Twilio sends E.164 already: the exact key saves parsing the number on every webhook (~10 µs).
+  const exact = index.get(number);
+  if (exact !== undefined) return exact;
   const e164 = normalizePhoneNumber(number);
   return e164 === undefined ? undefined : index.get(e164);
 }

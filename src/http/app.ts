@@ -32,7 +32,7 @@ export interface HttpDependencies {
   logger: Logger;
   /** Media-stream calls; without them every call is answered in `<Gather>` mode. */
   voiceStreams?: VoiceStreams;
-  /** Request logging middleware (pino-http); omitted in tests that do not need it. */
+  /** Request logging middleware (`createHttpLogger`); omitted in tests that do not need it. */
   requestLogger?: RequestHandler;
   /** The owner's pages at /admin (src/admin); without a password they say how to enable them. */
   admin: AdminDependencies;

@@ -64,7 +64,7 @@ describe('faults #13: canary personal data and forged log lines', () => {
     await post('/twilio/sms', { MessageSid: `SM${CANARY.email}`, From: phone, To: salonNumber, Body: 'x' });
     await post('/twilio/message-status', { MessageSid: sid('SM'), MessageStatus: 'failed', ErrorCode: '30003', To: phone });
     await post(`/twilio/voice/${encodeURIComponent(phone)}/${CANARY.email}`, { From: phone });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // pino-http logs on `finish`
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the request log is written on `finish`
 
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     const logText = app.logs.text;

@@ -24,7 +24,7 @@ export class LogCapture {
     return JSON.parse(line) as Record<string, unknown>;
   }
 
-  /** Waits for a line written after an HTTP response went out (pino-http logs on `finish`). */
+  /** Waits for a line written after an HTTP response went out (the request log is written on `finish`). */
   async waitFor(matches: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
     const deadline = Date.now() + 2000;
     for (;;) {
