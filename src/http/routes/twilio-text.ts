@@ -8,6 +8,14 @@ import { ConcurrentUpdate } from '../../storage/concurrent-update.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
+/**
+ * A texter gets the apology rather than nothing when a turn has not been answered by then: Twilio
+ * gives up on a messaging webhook after 15 s and the text goes unanswered. Only a database that
+ * accepts connections but never answers gets near it (each of its queries times out after 8 s);
+ * texts from one number queued behind each other share the wait, hence the margin.
+ */
+const TEXT_ANSWER_WITHIN_MS = 12_000;
+
 const textParams = z.looseObject({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'expected a Twilio MessageSid (SM or MM + 32 hex digits)'),
   From: z.string().min(1),
@@ -81,6 +89,7 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
           };
         },
         fallback: () => messagingTwiml(apologyTwiml()),
+        answerWithinMs: TEXT_ANSWER_WITHIN_MS,
       }),
     );
   }
