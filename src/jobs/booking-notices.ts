@@ -5,7 +5,7 @@ import { writeOutbox } from '../storage/outbox.js';
 import { buildInvite } from '../channels/calendar-invite.js';
 import { emailFor, type BookingNotice } from './booking-messages.js';
 import { loadBookingContext, type BookingContext } from './booking-context.js';
-import { markFinished, markSent } from './outbox-claim.js';
+import { lockLiveRow, markFinished, markSent, type ComposableRow } from './outbox-claim.js';
 import { reminderJobId } from './queues.js';
 import { routeText } from './text-route.js';
 
@@ -22,23 +22,6 @@ export type ComposeResult = { outcome: 'composed' | 'skipped'; reason?: string; 
 
 type Change = Exclude<BookingNotice, 'reminder'>;
 
-interface NoticeRow {
-  id: string;
-  booking_id: string | null;
-  dedupe_key: string;
-  payload: Record<string, unknown>;
-  status: string;
-  created_at: Date;
-}
-
-async function lockLiveRow(manager: EntityManager, outboxId: string, kind: string): Promise<NoticeRow | undefined> {
-  const rows: NoticeRow[] = await manager.query(
-    `SELECT id, booking_id, dedupe_key, payload, status, created_at FROM outbox WHERE id = $1 AND kind = $2 FOR UPDATE`,
-    [outboxId, kind],
-  );
-  const row = rows[0];
-  return row && ['pending', 'queued', 'sending'].includes(row.status) ? row : undefined;
-}
 
 /**
  * Turns one `confirmation` row (written by the booking service with each change) into what the
@@ -162,7 +145,7 @@ async function replaceReminder(
 async function confirmationEmail(
   manager: EntityManager,
   deps: BookingNoticeDependencies,
-  row: NoticeRow,
+  row: ComposableRow,
   context: BookingContext,
   change: Change,
   start: Date,
@@ -197,13 +180,13 @@ async function confirmationEmail(
   };
 }
 
-function changeOf(row: NoticeRow): Change {
+function changeOf(row: ComposableRow): Change {
   const change = row.payload.change;
   return change === 'rescheduled' || change === 'cancelled' ? change : 'booked';
 }
 
 /** `<booking>:<change>:<ISO start>` as written by the booking service; undefined for a cancellation. */
-function startOf(row: NoticeRow): Date | undefined {
+function startOf(row: ComposableRow): Date | undefined {
   const version = row.dedupe_key.split(':').slice(2).join(':');
   const start = new Date(version);
   return Number.isNaN(start.getTime()) ? undefined : start;

@@ -4,7 +4,7 @@ import type { Business } from '../config/business-schema.js';
 import { customerPhoneNumber } from '../storage/customers.js';
 import { callLeftUnfinished } from '../storage/entities/call.js';
 import { writeOutbox } from '../storage/outbox.js';
-import { markFinished, markSent } from './outbox-claim.js';
+import { lockLiveRow, markFinished, markSent } from './outbox-claim.js';
 
 export function followUpText(business: Business): string {
   return `Sorry we had trouble on the line. This is ${business.name}: reply to this text and I'll help you finish what you called about.`;
@@ -26,16 +26,12 @@ interface FollowedUpCall {
  */
 export async function composeCallFollowUp(dataSource: DataSource, businesses: BusinessDirectory, outboxId: string): Promise<'composed' | 'skipped'> {
   return dataSource.transaction(async (manager) => {
-    const rows: { id: string; business_id: string; payload: { callId?: string }; status: string }[] = await manager.query(
-      `SELECT id, business_id, payload, status FROM outbox WHERE id = $1 AND kind = 'call-follow-up' FOR UPDATE`,
-      [outboxId],
-    );
-    const row = rows[0];
-    if (!row || !['pending', 'queued', 'sending'].includes(row.status)) return 'skipped';
+    const row = await lockLiveRow(manager, outboxId, 'call-follow-up');
+    if (!row) return 'skipped';
     const business = businesses.get(row.business_id);
-    const calls: FollowedUpCall[] = row.payload.callId
-      ? await manager.query(`SELECT from_number, customer_id, outcome FROM calls WHERE id = $1`, [row.payload.callId])
-      : [];
+    const callId = row.payload.callId;
+    const calls: FollowedUpCall[] =
+      typeof callId === 'string' ? await manager.query(`SELECT from_number, customer_id, outcome FROM calls WHERE id = $1`, [callId]) : [];
     const call = calls[0];
     const phone = call && customerPhoneNumber(call.from_number);
     const skipBecause = !business

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BusinessDirectory } from '../config/business-directory.js';
 import type { Business } from '../config/business-schema.js';
 import { writeOutbox } from '../storage/outbox.js';
-import { markFinished, markSent } from './outbox-claim.js';
+import { lockLiveRow, markFinished, markSent } from './outbox-claim.js';
 import { escapeHtml } from '../channels/senders/mail-html.js';
 
 /** Caller lines quoted in the short summary; the full transcript follows in the HTML part. */
@@ -33,14 +33,11 @@ interface Turn {
  */
 export async function composeCallSummary(dataSource: DataSource, businesses: BusinessDirectory, outboxId: string): Promise<'composed' | 'skipped'> {
   return dataSource.transaction(async (manager) => {
-    const rows: { id: string; business_id: string; payload: { callId?: string }; status: string }[] = await manager.query(
-      `SELECT id, business_id, payload, status FROM outbox WHERE id = $1 AND kind = 'call-summary' FOR UPDATE`,
-      [outboxId],
-    );
-    const row = rows[0];
-    if (!row || !['pending', 'queued', 'sending'].includes(row.status)) return 'skipped';
+    const row = await lockLiveRow(manager, outboxId, 'call-summary');
+    if (!row) return 'skipped';
     const business = businesses.get(row.business_id);
-    const call = row.payload.callId ? await loadCall(manager, row.payload.callId) : undefined;
+    const callId = row.payload.callId;
+    const call = typeof callId === 'string' ? await loadCall(manager, callId) : undefined;
     if (!business?.teamEmail || !call) {
       await markFinished(manager, row.id, 'cancelled', business?.teamEmail ? 'the call is gone' : 'the business has no teamEmail');
       return 'skipped';

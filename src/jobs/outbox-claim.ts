@@ -74,6 +74,30 @@ export async function claimOutboxRow(dataSource: DataSource, outboxId: string, l
 
 type Runner = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
 
+/** An outbox row a composing job (confirmation, reminder, call summary, follow-up) works from. */
+export interface ComposableRow {
+  id: string;
+  business_id: string;
+  booking_id: string | null;
+  dedupe_key: string;
+  payload: Record<string, unknown>;
+  status: string;
+  created_at: Date;
+}
+
+/**
+ * Locks a row of `kind` for the composing transaction; undefined when it is gone or already
+ * finished (sent, cancelled, failed), so a job run twice composes once.
+ */
+export async function lockLiveRow(manager: Pick<EntityManager, 'query'>, outboxId: string, kind: string): Promise<ComposableRow | undefined> {
+  const rows: ComposableRow[] = await manager.query(
+    `SELECT id, business_id, booking_id, dedupe_key, payload, status, created_at FROM outbox WHERE id = $1 AND kind = $2 FOR UPDATE`,
+    [outboxId, kind],
+  );
+  const row = rows[0];
+  return row && ['pending', 'queued', 'sending'].includes(row.status) ? row : undefined;
+}
+
 export async function markSent(db: Runner, outboxId: string, providerId: string | null): Promise<void> {
   await db.query(
     `UPDATE outbox SET status = 'sent', provider_id = $2, last_error = NULL, updated_at = now() WHERE id = $1`,

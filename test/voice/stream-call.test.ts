@@ -177,9 +177,10 @@ describe('media-stream calls', function () {
     assert.match(await after.text(), /<Response><Hangup\/><\/Response>/, 'the verbs after <Connect> end the call too');
   });
 
-  it('carries on in <Gather> mode from the last question when the stream drops mid-call', async () => {
+  /** A caller asks for a time, hears the read-back, and the stream drops before they answer. */
+  async function dropAfterReadBack(from: string): Promise<TestCall> {
     rig.deepgram.script("hi I'd like a haircut tomorrow at three pm");
-    const call = new TestCall(rig, '+15551230018');
+    const call = new TestCall(rig, from);
     await call.connect(await call.answer());
     await call.agentDone();
     await call.say();
@@ -187,6 +188,11 @@ describe('media-stream calls', function () {
     call.microphone.stop();
     call.client.close();
     await until(() => turnsOf(rig, call.callSid), (rows) => rows.length >= 3);
+    return call;
+  }
+
+  it('carries on in <Gather> mode from the last question when the stream drops mid-call', async () => {
+    const call = await dropAfterReadBack('+15551230018');
     const response = await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
     const twiml = await response.text();
     assert.match(twiml, /<Gather [^>]*action="\/twilio\/voice\/gather\?turn=3"/);
@@ -198,15 +204,7 @@ describe('media-stream calls', function () {
   });
 
   it('offers to finish by text when a call whose stream dropped ends unfinished, and texts the caller', async () => {
-    rig.deepgram.script("hi I'd like a haircut tomorrow at three pm");
-    const call = new TestCall(rig, '+15551230019');
-    await call.connect(await call.answer());
-    await call.agentDone();
-    await call.say();
-    await call.agentDone();
-    call.microphone.stop();
-    call.client.close();
-    await until(() => turnsOf(rig, call.callSid), (rows) => rows.length >= 3);
+    const call = await dropAfterReadBack('+15551230019');
     await signedPost(rig.app, '/twilio/voice/stream-ended', { CallSid: call.callSid, To: salon.phoneNumbers[0]! });
     // The caller hangs up before answering the question again.
     await signedPost(rig.app, '/twilio/voice/status', { CallSid: call.callSid, CallStatus: 'completed', CallDuration: '30' });
