@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
-import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
-import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
 import { TwilioMediaClient, UpgradeRefused } from '../fakes/twilio-media.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
-import { fakeVendorEnv } from '../support/vendor-env.js';
+import { startVoiceFakes, type VoiceFakes } from '../support/voice-fakes.js';
 
 const UPGRADES = 1000;
 const { salon } = exampleBusinesses();
@@ -21,34 +18,20 @@ interface StreamCall {
 type Attempt = 'refused' | 'closed-silent' | 'accepted';
 
 describe('faults #2: media-stream upgrades without a valid signature or call token', () => {
-  let deepgram: FakeDeepgram;
-  let elevenlabs: FakeElevenLabs;
-  let twilio: FakeTwilioRest;
+  let fakes: VoiceFakes;
   let app: FaultFrontdesk;
 
   before(async () => {
-    deepgram = await startFakeDeepgram();
-    elevenlabs = await startFakeElevenLabs();
-    twilio = await startFakeTwilioRest();
-    app = await startFaultFrontdesk({
-      logLevel: 'error',
-      env: {
-        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
-        MAX_CALLS: '2000',
-      },
-    });
+    fakes = await startVoiceFakes();
+    app = await startFaultFrontdesk({ logLevel: 'error', env: { ...fakes.env, MAX_CALLS: '2000' } });
   });
-  after(async () => {
-    elevenlabs.release();
-    await app.close();
-    await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
-  });
+  after(async () => fakes.closeAfter(app));
 
   const wsUrl = (path = '/media-streams') => `${app.url.replace(/^http/, 'ws')}${path}`;
 
   async function answerCall(): Promise<StreamCall> {
     const callSid = sid('CA');
-    twilio.addCall(callSid);
+    fakes.twilio.addCall(callSid);
     const response = await signedPost(app, '/twilio/voice', { CallSid: callSid, From: nextPhone(), To: salon.phoneNumbers[0]!, CallStatus: 'ringing' });
     const twiml = await response.text();
     const streamUrl = /<Stream url="([^"]+)"/.exec(twiml)?.[1];
@@ -91,7 +74,7 @@ describe('faults #2: media-stream upgrades without a valid signature or call tok
   it(`accepts none of ${UPGRADES} bad upgrades and opens no speech session for them`, async () => {
     const calls = [await answerCall(), await answerCall(), await answerCall()];
     const signedUrl = calls[0]!.streamUrl;
-    const sessionsBefore = deepgram.connections.length;
+    const sessionsBefore = fakes.deepgram.connections.length;
 
     const kinds: { name: string; expect: Attempt; run(i: number): Promise<Attempt> }[] = [
       { name: 'no signature', expect: 'refused', run: () => attempt({ signedUrl, signature: null }) },
@@ -124,7 +107,7 @@ describe('faults #2: media-stream upgrades without a valid signature or call tok
     });
     const accepted = [...results.values()].reduce((sum, counts) => sum + (counts.get('accepted') ?? 0), 0);
     const refused = [...results.values()].reduce((sum, counts) => sum + (counts.get('refused') ?? 0), 0);
-    const sessionsOpened = deepgram.connections.length - sessionsBefore;
+    const sessionsOpened = fakes.deepgram.connections.length - sessionsBefore;
     const tokensLeft: { n: number }[] = await app.db.dataSource.query(
       `SELECT count(*)::int AS n FROM calls WHERE call_sid = ANY($1) AND stream_token IS NOT NULL`,
       [calls.map((call) => call.callSid)],

@@ -1,44 +1,30 @@
 import assert from 'node:assert/strict';
-import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
-import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
 import { startFaultProxy } from '../fakes/fault-proxy.js';
-import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
 import { TwilioMediaClient } from '../fakes/twilio-media.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { counterValue, inParallel, report, startFaultFrontdesk, waitUntil, type FaultFrontdesk } from './support.js';
-import { fakeVendorEnv } from '../support/vendor-env.js';
+import { startVoiceFakes, type VoiceFakes } from '../support/voice-fakes.js';
 
 const CALLS = 20;
 const { salon } = exampleBusinesses();
 const salonNumber = salon.phoneNumbers[0]!;
 
 describe('faults #10: the media websocket dropped mid-call', () => {
-  let deepgram: FakeDeepgram;
-  let elevenlabs: FakeElevenLabs;
-  let twilio: FakeTwilioRest;
+  let fakes: VoiceFakes;
   let app: FaultFrontdesk;
   before(async () => {
-    [deepgram, elevenlabs, twilio] = await Promise.all([startFakeDeepgram(), startFakeElevenLabs(), startFakeTwilioRest()]);
-    app = await startFaultFrontdesk({
-      logLevel: 'error',
-      env: {
-        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
-      },
-    });
+    fakes = await startVoiceFakes();
+    app = await startFaultFrontdesk({ logLevel: 'error', env: fakes.env });
   });
-  after(async () => {
-    elevenlabs.release();
-    await app.close();
-    await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
-  });
+  after(async () => fakes.closeAfter(app));
 
   it(`${CALLS} calls whose stream is reset mid-greeting all go on with the fallback verbs`, async () => {
     const appPort = Number(new URL(app.url).port);
     const outcomes = await inParallel(Array.from({ length: CALLS }, (_, i) => i), 5, async (i) => {
       const callSid = sid('CA');
-      twilio.addCall(callSid);
+      fakes.twilio.addCall(callSid);
       const answer = await (await signedPost(app, '/twilio/voice', { CallSid: callSid, From: nextPhone(), To: salonNumber, CallStatus: 'ringing' })).text();
       const streamUrl = /<Stream url="([^"]+)"/.exec(answer)?.[1];
       const token = /<Parameter name="callToken" value="([^"]+)"/.exec(answer)?.[1];

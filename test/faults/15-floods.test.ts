@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { twimlMessages } from '../../src/tools/twilio-client.js';
-import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
-import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
-import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 import { inParallel, report, startFaultFrontdesk, type FaultFrontdesk } from './support.js';
-import { fakeVendorEnv } from '../support/vendor-env.js';
+import { startVoiceFakes, type VoiceFakes } from '../support/voice-fakes.js';
 
 const FLOOD_TEXTS = 500;
 const CALLS = 200;
@@ -18,25 +15,16 @@ const { salon } = exampleBusinesses();
 const salonNumber = salon.phoneNumbers[0]!;
 
 describe('faults #15: a text flood from one number, a burst of calls past MAX_CALLS', () => {
-  let deepgram: FakeDeepgram;
-  let elevenlabs: FakeElevenLabs;
-  let twilio: FakeTwilioRest;
+  let fakes: VoiceFakes;
   let app: FaultFrontdesk;
   before(async () => {
-    [deepgram, elevenlabs, twilio] = await Promise.all([startFakeDeepgram(), startFakeElevenLabs(), startFakeTwilioRest()]);
+    fakes = await startVoiceFakes();
     app = await startFaultFrontdesk({
       logLevel: 'error',
-      env: {
-        MAX_CALLS: String(MAX_CALLS),
-        ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
-      },
+      env: { MAX_CALLS: String(MAX_CALLS), ...fakes.env },
     });
   });
-  after(async () => {
-    elevenlabs.release();
-    await app.close();
-    await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
-  });
+  after(async () => fakes.closeAfter(app));
 
   it(`${FLOOD_TEXTS} texts within a minute from one number, 10 at once: every one kept, replies capped`, async () => {
     const flooder = nextPhone();
@@ -93,7 +81,7 @@ describe('faults #15: a text flood from one number, a burst of calls past MAX_CA
     const startedAt = Date.now();
     const answers = await inParallel(Array.from({ length: CALLS }, (_, i) => i), 50, async () => {
       const callSid = sid('CA');
-      twilio.addCall(callSid);
+      fakes.twilio.addCall(callSid);
       const callStartedAt = Date.now();
       const response = await signedPost(app, '/twilio/voice', { CallSid: callSid, From: nextPhone(), To: salonNumber, CallStatus: 'ringing' });
       const twiml = await response.text();

@@ -1,14 +1,14 @@
 import type { CallTuning } from '../../src/voice/stream/call-session.js';
 import { AgentEar } from '../../src/tools/call-simulator.js';
 import { CallerMicrophone } from '../../src/tools/caller-microphone.js';
-import { startFakeDeepgram, type FakeDeepgram } from '../fakes/deepgram.js';
-import { startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs.js';
-import { startFakeTwilioRest, type FakeTwilioRest } from '../fakes/twilio-rest.js';
+import type { FakeDeepgram } from '../fakes/deepgram.js';
+import type { FakeElevenLabs } from '../fakes/elevenlabs.js';
+import type { FakeTwilioRest } from '../fakes/twilio-rest.js';
 import { TwilioMediaClient } from '../fakes/twilio-media.js';
 import { syntheticSpeech } from '../speech/synthetic-speech.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { sid, signedPost, startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
-import { fakeVendorEnv } from '../support/vendor-env.js';
+import { startVoiceFakes } from '../support/voice-fakes.js';
 
 /** Test timings: the real ones (7 s of silence, …) would make each test take half a minute. */
 export const TEST_TUNING: CallTuning = { silenceRepromptMs: 600, falseInterruptionMs: 600, fillerAfterMs: 700, interDigitMs: 500 };
@@ -26,28 +26,13 @@ export interface VoiceRig {
 
 /** Frontdesk in stream mode against fake Deepgram, ElevenLabs and Twilio REST. */
 export async function startVoiceRig(options: { tuning?: CallTuning; now?: Date } = {}): Promise<VoiceRig> {
-  const deepgram = await startFakeDeepgram();
-  const elevenlabs = await startFakeElevenLabs();
-  elevenlabs.msPerCharacter = 8;
-  const twilio = await startFakeTwilioRest();
-  const app = await startTestFrontdesk(
-    {
-      ...fakeVendorEnv({ deepgram: deepgram.url, elevenlabs: elevenlabs.url, twilio }),
-    },
-    'web',
-    { ...(options.now ? { now: () => options.now! } : {}), voice: { call: options.tuning ?? TEST_TUNING } },
-  );
-  return {
-    app,
-    deepgram,
-    elevenlabs,
-    twilio,
-    async close() {
-      elevenlabs.release();
-      await app.close();
-      await Promise.all([deepgram.close(), elevenlabs.close(), twilio.close()]);
-    },
-  };
+  const fakes = await startVoiceFakes({ ttsMsPerCharacter: 8 });
+  const app = await startTestFrontdesk(fakes.env, 'web', {
+    ...(options.now ? { now: () => options.now! } : {}),
+    voice: { call: options.tuning ?? TEST_TUNING },
+  });
+  const { deepgram, elevenlabs, twilio } = fakes;
+  return { app, deepgram, elevenlabs, twilio, close: () => fakes.closeAfter(app) };
 }
 
 /** Half a second of voiced buzz with silence around it: an utterance the fakes hear as one. */
