@@ -9,9 +9,7 @@
  */
 import { encodeMulaw, SAMPLE_RATE } from '../media-streams/mulaw.js';
 import type { FakeDeepgram } from '../test/fakes/deepgram.js';
-import { findBusiness } from '../src/tools/business-file.js';
-import { simulateCall } from '../src/tools/call-simulator.js';
-import { callerNumber, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
+import { callerNumber, callSalon, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 const REAL_BARGE_INS = 8;
 const REAL_WORDS = 'actually can I move my appointment instead';
@@ -50,17 +48,9 @@ function forgetScript(deepgram: FakeDeepgram): void {
 }
 
 async function overGreeting(rig: CallRig, audio: Buffer, transcript: string | undefined): Promise<{ clearAfterMs: number | undefined; greetingInterrupted: boolean }> {
-  const business = findBusiness(rig.env.BUSINESS_CONFIG, 'salon', (message) => {
-    throw new Error(message);
-  });
   forgetScript(rig.fakes.deepgram);
   if (transcript !== undefined) rig.fakes.deepgram.script(transcript);
-  const call = await simulateCall({
-    target: rig.frontdesk.target,
-    publicUrl: rig.frontdesk.publicUrl,
-    authToken: rig.frontdesk.authToken,
-    from: callerNumber(callIndex++),
-    to: business.phoneNumbers[0]!,
+  const call = await callSalon(rig, callerNumber(callIndex++), {
     utterances: [audio],
     bargeIn: 1,
     bargeInAfterMs: 800,

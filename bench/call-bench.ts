@@ -8,6 +8,9 @@ import { parseEnv, type Env } from '../src/config/env.js';
 import { createLogger, type Logger } from '../src/observability/logger.js';
 import { fakeUrls, startCallFakes, startLocalFrontdesk, type CallFakes, type LocalFrontdesk, type VendorLatencies } from '../src/tools/call-harness.js';
 import { espeakMulaw } from '../src/tools/espeak-speech.js';
+import type { Business } from '../src/config/business-schema.js';
+import { findBusiness } from '../src/tools/business-file.js';
+import { simulateCall, type SimulatedCall, type SimulatedCallOptions } from '../src/tools/call-simulator.js';
 import type { LocalFrontdeskOptions } from '../src/tools/call-harness.js';
 import { percentile } from './measure.js';
 import { modelAnswer } from '../test/support/model-answer.js';
@@ -69,6 +72,19 @@ export async function startCallRig(latencies: VendorLatencies, options: { ttsMsP
     await fakes.close();
     throw error;
   }
+}
+
+/** The salon, as the rig loaded it from its business files. */
+export function rigSalon(rig: CallRig): Business {
+  return findBusiness(rig.env.BUSINESS_CONFIG, 'salon', (message) => {
+    throw new Error(message);
+  });
+}
+
+/** One simulated call to the salon through the rig's Frontdesk. */
+export function callSalon(rig: CallRig, from: string, call: Omit<SimulatedCallOptions, 'target' | 'publicUrl' | 'authToken' | 'from' | 'to'>): Promise<SimulatedCall> {
+  const { target, publicUrl, authToken } = rig.frontdesk;
+  return simulateCall({ target, publicUrl, authToken, from, to: rigSalon(rig).phoneNumbers[0]!, ...call });
 }
 
 /** A caller number per call, so no call finds another's booking or conversation. */

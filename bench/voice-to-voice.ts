@@ -28,10 +28,8 @@ import { createLocalCalendarProvider } from '../src/scheduling/local-calendar-pr
 import { createScheduler, type Scheduler } from '../src/scheduling/scheduler.js';
 import { createVendorPolicy } from '../src/resilience/vendor-policy.js';
 import { createElevenLabsTextToSpeech } from '../src/speech/elevenlabs-text-to-speech.js';
-import { findBusiness } from '../src/tools/business-file.js';
 import { reportCall, type CallSummary } from '../src/tools/call-report.js';
-import { simulateCall } from '../src/tools/call-simulator.js';
-import { benchLogger, BENCH_NOW, callerNumber, ENDPOINTING_SILENCE_MS, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
+import { benchLogger, BENCH_NOW, callerNumber, callSalon, rigSalon, ENDPOINTING_SILENCE_MS, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 interface PathSpec {
   name: 'rules' | 'faq' | 'llm' | 'cached';
@@ -97,9 +95,7 @@ type Turn = CallSummary['turns'][number] & { index: number };
 let callIndex = 0;
 
 async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
-  const business = findBusiness(rig.env.BUSINESS_CONFIG, 'salon', (message) => {
-    throw new Error(message);
-  });
+  const business = rigSalon(rig);
   const turns: Turn[] = [];
   const modelAskedBefore = rig.fakes.openai?.requests.length ?? 0;
   const gc = watchGc();
@@ -107,15 +103,7 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
     const says = spec.says(i);
     const audio = await Promise.all(says.map(spoken));
     rig.fakes.deepgram.script(...says);
-    const call = await simulateCall({
-      target: rig.frontdesk.target,
-      publicUrl: rig.frontdesk.publicUrl,
-      authToken: rig.frontdesk.authToken,
-      from: callerNumber(callIndex++),
-      to: business.phoneNumbers[0]!,
-      utterances: audio,
-      agentQuietMs: 500,
-    });
+    const call = await callSalon(rig, callerNumber(callIndex++), { utterances: audio, agentQuietMs: 500 });
     // The session stores its last turns as the stream closes.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const { summary } = await reportCall(rig.frontdesk.app.dataSource, business, call);
@@ -243,9 +231,7 @@ async function ttsFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterM
  */
 export async function dialogTurns(rig: CallRig, conversations = 120): Promise<void> {
   const directory = new BusinessDirectory(loadBusinesses(rig.env.BUSINESS_CONFIG));
-  const business = directory.get(findBusiness(rig.env.BUSINESS_CONFIG, 'salon', (message) => {
-    throw new Error(message);
-  }).id)!;
+  const business = directory.get(rigSalon(rig).id)!;
   const dataSource = rig.frontdesk.app.dataSource;
   const logger = benchLogger();
   const context = { dataSource, businesses: directory, calendar: createLocalCalendarProvider(), logger, now: () => BENCH_NOW };
