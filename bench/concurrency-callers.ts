@@ -7,10 +7,11 @@
  * `{ run }` with `{ result }`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LAG_RESOLUTION_MS, loopDelayP99Ms } from './measure.js';
 import { parentPort } from 'node:worker_threads';
-import { fakeUrls, startCallFakes } from '../src/tools/call-harness.js';
+import { fakeUrls, startCallFakes } from '../src/tools/call-fakes.js';
 import { warbledSpeech } from '../src/tools/caller-microphone.js';
-import { simulateCall, type SimulatedCall } from '../src/tools/call-simulator.js';
+import { LeanCallers } from './lean-callers.js';
 
 export interface CallersRun {
   calls: number;
@@ -36,20 +37,20 @@ export interface CallersResult {
 const TRANSCRIPT = "hi I'd like a haircut tomorrow at three pm";
 
 async function runCalls(run: CallersRun): Promise<CallersResult> {
-  const utterance = warbledSpeech(1.5);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const callers = new LeanCallers(warbledSpeech(1.5));
+  await callers.start();
+  const delay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   delay.enable();
   const deadline = AbortSignal.timeout(run.deadlineMs);
-  const calls = Array.from({ length: run.calls }, async (_unused, index): Promise<SimulatedCall | undefined> => {
+  const calls = Array.from({ length: run.calls }, async (_unused, index) => {
     await new Promise((resolve) => setTimeout(resolve, index * run.staggerMs));
     try {
-      return await simulateCall({
+      return await callers.place({
         target: run.target,
         publicUrl: run.publicUrl,
         authToken: run.authToken,
         from: `+1555${String(3000000 + index).padStart(7, '0')}`,
         to: run.to,
-        utterances: [utterance],
         agentQuietMs: 500,
         agentTimeoutMs: Math.max(1000, run.deadlineMs - index * run.staggerMs),
         signal: deadline,
@@ -60,12 +61,13 @@ async function runCalls(run: CallersRun): Promise<CallersResult> {
   });
   const finished = await Promise.all(calls);
   delay.disable();
-  const answered = finished.filter((call): call is SimulatedCall => call?.mode === 'stream');
+  callers.stop();
+  const answered = finished.filter((call) => call?.mode === 'stream');
   return {
     callsAnswered: answered.length,
     callsFailed: run.calls - answered.length,
-    frameTimes: answered.map((call) => call.agentFrameTimes),
-    callerLoopDelayP99Ms: delay.percentile(99) / 1e6,
+    frameTimes: answered.map((call) => call!.frameTimes),
+    callerLoopDelayP99Ms: loopDelayP99Ms(delay),
   };
 }
 

@@ -124,6 +124,8 @@ export function parseInboundMessage(text: string): ParseResult {
 const DIGITS = /^\d+$/;
 /** The same check as zod's `z.base64()`: whole groups of four, `=` padding only at the end. */
 const BASE64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+/** Decoding target for the payload check; a media frame's payload is 216 characters. */
+const SCRATCH = Buffer.allocUnsafe(3072);
 
 /**
  * The fast path for the message that is 50 of every 51 on a call: a well-formed `media`
@@ -138,13 +140,27 @@ function validMedia(json: unknown): MediaMessage | undefined {
   const { track, chunk, timestamp, payload } = media as Record<string, unknown>;
   if (typeof streamSid !== 'string' || streamSid.length === 0 || typeof track !== 'string') return undefined;
   if (!isDigits(sequenceNumber) || !isDigits(chunk) || !isDigits(timestamp)) return undefined;
-  if (typeof payload !== 'string' || !BASE64.test(payload)) return undefined;
+  if (typeof payload !== 'string' || !isBase64(payload)) return undefined;
   return {
     event: 'media',
     sequenceNumber: Number(sequenceNumber),
     streamSid,
     media: { track, chunk: Number(chunk), timestamp: Number(timestamp), payload },
   };
+}
+
+/**
+ * Whole groups of four with `=` padding only at the end, like `BASE64`, but by decoding into a
+ * scratch buffer (native, and a tenth of the regular expression's time on the web thread):
+ * Node's decoder skips characters outside the alphabet and stops at `=`, so anything malformed
+ * decodes to fewer bytes than its length promises. Unlike the expression it also accepts the
+ * URL-safe alphabet (`-`, `_`), which decodes to the same bytes.
+ */
+function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  if (text.length > (SCRATCH.length / 3) * 4) return BASE64.test(text);
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return SCRATCH.write(text, 'base64') === (text.length / 4) * 3 - padding;
 }
 
 function isDigits(value: unknown): value is string {

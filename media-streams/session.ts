@@ -210,14 +210,21 @@ export class MediaStreamSession {
 }
 
 function audioEvent(mulaw: Buffer, timestampMs: number, chunk: number): Extract<MediaStreamEvent, { type: 'audio' }> {
-  let pcm: Int16Array | undefined;
-  return {
-    type: 'audio',
-    mulaw,
-    timestampMs,
-    chunk,
-    get pcm() {
-      return (pcm ??= decodeMulaw(mulaw));
-    },
-  };
+  return new AudioFrameEvent(mulaw, timestampMs, chunk);
+}
+
+/** One object per frame, with `pcm` decoded on first read (a getter closure per frame was a second allocation). */
+class AudioFrameEvent {
+  readonly type = 'audio';
+  #pcm: Int16Array | undefined;
+
+  constructor(
+    readonly mulaw: Buffer,
+    readonly timestampMs: number,
+    readonly chunk: number,
+  ) {}
+
+  get pcm(): Int16Array {
+    return (this.#pcm ??= decodeMulaw(this.mulaw));
+  }
 }

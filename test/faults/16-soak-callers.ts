@@ -15,7 +15,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
-import { fakeUrls, startCallFakes } from '../../src/tools/call-harness.js';
+import { fakeUrls, startCallFakes } from '../../src/tools/call-fakes.js';
 import { warbledSpeech } from '../../src/tools/caller-microphone.js';
 import { simulateCall, type SimulatedCall } from '../../src/tools/call-simulator.js';
 import { postSignedForm } from '../../src/tools/twilio-client.js';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { clearMessage, inboundMessageSchema, markMessage, mediaMessage, mediaMessageEncoder, parseInboundMessage } from '../../media-streams/messages.js';
 
 const start = {
@@ -88,6 +89,25 @@ describe('media-streams message validation', () => {
     ]) {
       assert.equal(parseInboundMessage(JSON.stringify(broken)).ok, false, JSON.stringify(broken));
     }
+  });
+
+  it('accepts exactly the payloads the schema accepts, apart from the URL-safe alphabet', () => {
+    const media = (payload: string) => JSON.stringify({ event: 'media', sequenceNumber: '1', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '0', payload } });
+    const schemaAccepts = (payload: string) => inboundMessageSchema.safeParse(JSON.parse(media(payload))).success;
+    // Mostly the alphabet, with padding and junk where a malformed payload would have it.
+    const character = fc.constantFrom(...'ABCXYZabxyz0189+/=', ' ', '%', '.', '\n');
+    fc.assert(
+      fc.property(fc.array(character, { maxLength: 24 }).map((chars) => chars.join('')), (payload) => {
+        assert.equal(parseInboundMessage(media(payload)).ok, schemaAccepts(payload), JSON.stringify(payload));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const payload of ['', '//8=', '/w==', 'AAAA', Buffer.alloc(160, 0xff).toString('base64'), 'A===', 'AB=C', '=AAA', 'AAAA====', 'AA AA A=']) {
+      assert.equal(parseInboundMessage(media(payload)).ok, schemaAccepts(payload), JSON.stringify(payload));
+    }
+    // A payload too long for the scratch buffer is still checked.
+    assert.equal(parseInboundMessage(media('A'.repeat(8000))).ok, true);
+    assert.equal(parseInboundMessage(media(`${'A'.repeat(7996)}A%AA`)).ok, false);
   });
 
   it('encodes outbound frames as the same JSON as mediaMessage, from views of larger buffers too', () => {
