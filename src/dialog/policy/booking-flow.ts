@@ -194,6 +194,8 @@ async function commit(context: TurnContext): Promise<DialogReply> {
   const moving = state.intent === 'reschedule' && state.bookingId;
   // The last moment to drop the turn: after this the calendar changes.
   turn.signal?.throwIfAborted();
+  const done: DialogReply = moving ? { text: replies.moved(start), done: 'moved' } : { text: replies.booked(start), done: 'booked' };
+  turn.onLikelyReply?.(done.text);
   try {
     if (moving) {
       await deps.scheduler.reschedule({ bookingId: state.bookingId!, start, staffId: chosen.staffId });
@@ -213,7 +215,7 @@ async function commit(context: TurnContext): Promise<DialogReply> {
   }
   state.stage = 'finished';
   state.expecting = undefined;
-  return moving ? { text: replies.moved(start), done: 'moved' } : { text: replies.booked(start), done: 'booked' };
+  return done;
 }
 
 function missingContact(context: TurnContext): 'name' | 'phone' | undefined {

@@ -27,6 +27,13 @@ export interface DialogTurn {
    * and nothing is booked, moved or cancelled after it; `respond` then rejects with the reason.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Told the reply this turn will give if the calendar change it is about to make succeeds,
+   * before making it. A call starts synthesising it while the transaction runs, so the booking's
+   * round trips overlap the TTS's first byte; the reply returned may still differ (the slot was
+   * taken meanwhile), and then that speech is dropped unheard.
+   */
+  onLikelyReply?: ((text: string) => void) | undefined;
 }
 
 export interface DialogReply {

@@ -1,6 +1,7 @@
 import type { MediaStreamSession } from '../../../media-streams/index.js';
 import type { PhraseCache, PhraseScope } from '../../speech/index.js';
 import { isBackchannel } from './call-phrases.js';
+import type { ReplyDraft } from './reply-draft.js';
 import { SpokenReply } from './reply-playout.js';
 
 /** How a reply's speech ended. `interrupted`: the caller took the turn (real words). */
@@ -15,6 +16,8 @@ export interface AgentSpeechOptions {
   phrases: PhraseCache;
   scope: PhraseScope;
   text: string;
+  /** The same text, already being synthesised (a booking's reply, during its transaction). */
+  draft?: ReplyDraft | undefined;
   /** The turn's signal: aborting it stops synthesis and playout. */
   signal: AbortSignal;
   /** False for what must be heard whole (a booking confirmation, a goodbye). */
@@ -51,14 +54,15 @@ export class AgentSpeech {
   /** The reply's playout was started (at once, or after waiting for its first audio). */
   #begun = false;
   #fillerTimer: NodeJS.Timeout | undefined;
-  /** performance.now() when the first part started playing. */
+  /** performance.now() when the reply was known (its audio may have been asked for earlier: a draft). */
   startedAt = performance.now();
 
   constructor(options: AgentSpeechOptions) {
     this.#options = options;
-    this.#playbackSignal = new AbortController();
+    const draft = options.draft?.takeFor(options.text);
+    this.#playbackSignal = draft?.controller ?? new AbortController();
     options.signal.addEventListener('abort', () => this.#playbackSignal.abort(options.signal.reason), { once: true });
-    this.reply = new SpokenReply(options.phrases, options.scope, options.text, this.#playbackSignal.signal);
+    this.reply = draft?.reply ?? new SpokenReply(options.phrases, options.scope, options.text, this.#playbackSignal.signal);
   }
 
   get interrupted(): boolean {

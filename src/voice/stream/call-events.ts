@@ -22,6 +22,8 @@ export type CallEvent =
   | { type: 'dtmf'; digit: string }
   /** Endpointing decided the caller finished a turn. */
   | { type: 'endOfTurn'; utterance: string; source: 'speech' | 'dtmf'; timingsMs: Record<string, number> }
+  /** The dialog told us the reply it will likely give (before a booking's transaction). */
+  | { type: 'replyLikely'; turnId: number; text: string }
   | { type: 'replyReady'; turnId: number; state: DialogState; reply: DialogReply; timingsMs: Record<string, number> }
   | { type: 'turnFailed'; turnId: number; error: unknown }
   /** The dialog is slow: time for a filler phrase. */

@@ -4,6 +4,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { PhraseCache, PhraseScope, TranscriptionStream } from '../../speech/index.js';
 import { AgentSpeech, type SpeechEnd } from './agent-speech.js';
+import { ReplyDraft } from './reply-draft.js';
 import type { CallControl } from './call-control.js';
 import type { CallEvent } from './call-events.js';
 import { callPhrases, silenceReprompt } from './call-phrases.js';
@@ -124,6 +125,9 @@ export class CallSession {
       case 'turnSlow':
         if (phase.kind === 'thinking' && phase.turn.id === event.turnId) this.#playFiller(phase.turn);
         return;
+      case 'replyLikely':
+        if (phase.kind === 'thinking' && phase.turn.id === event.turnId) this.#draftReply(phase.turn, event.text);
+        return;
       case 'replyReady':
         if (phase.kind !== 'thinking' || phase.turn.id !== event.turnId) return;
         return this.#onReply(phase.turn, event);
@@ -174,6 +178,7 @@ export class CallSession {
       signal: turn.controller.signal,
       slowAfterMs: this.#tuning('fillerAfterMs', 700),
       onSlow: () => this.dispatch({ type: 'turnSlow', turnId: turn.id }),
+      onLikelyReply: (text) => this.dispatch({ type: 'replyLikely', turnId: turn.id, text }),
     }).then(
       (result) => {
         turn.timingsMs.understanding = result.understandingMs;
@@ -198,6 +203,12 @@ export class CallSession {
     observeCallerTimings(this.#deps.metrics, event.timingsMs);
   }
 
+  /** Starts synthesising the reply the dialog expects to give; `#speak` takes it over if it does. */
+  #draftReply(turn: ActiveTurn, text: string): void {
+    turn.draft?.discard();
+    turn.draft = new ReplyDraft(this.#deps.phrases, this.#scope, text, turn.controller.signal);
+  }
+
   /** An agent-only turn: the greeting, a reprompt, a goodbye. */
   #say(text: string, options: { then?: 'hangup' | 'transfer'; interruptible?: boolean }): void {
     const turn = this.#newTurn(options.then ? { then: options.then } : {});
@@ -219,6 +230,7 @@ export class CallSession {
       phrases: this.#deps.phrases,
       scope: this.#scope,
       text,
+      draft: turn.draft,
       signal: turn.controller.signal,
       interruptible: options.interruptible,
       ...(filler ? { filler, onFiller: () => (turn.fillerPlayed = true) } : {}),
@@ -227,6 +239,7 @@ export class CallSession {
       onBargeIn: () => this.#deps.metrics.bargeInSeconds.observe(this.#clock.speakingMs() / 1000),
       onFalseInterruption: () => this.#deps.metrics.falseInterruptionsTotal.inc(),
     });
+    turn.draft = undefined;
     this.#phase = { kind: 'speaking', turn, speech };
     speech.start();
   }

@@ -1,4 +1,5 @@
 import type { AgentSpeech } from './agent-speech.js';
+import type { ReplyDraft } from './reply-draft.js';
 
 /**
  * Where a media-stream call is. One turn at a time is in flight (`thinking` or `speaking`),
@@ -26,6 +27,8 @@ export interface ActiveTurn {
   then?: 'hangup' | 'transfer';
   /** The filler phrase was played for this turn (the dialog or the TTS was slow). */
   fillerPlayed?: boolean;
+  /** The reply the dialog said it would likely give, being synthesised ahead (owned by the turn). */
+  draft?: ReplyDraft;
   /** The call outcome this turn records, if any. */
   outcome?: string;
 }

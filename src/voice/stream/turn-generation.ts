@@ -15,6 +15,8 @@ export interface TurnGenerationOptions {
   signal: AbortSignal;
   /** Called once if the turn takes longer than `slowAfterMs` (time for a filler). */
   onSlow: () => void;
+  /** The reply the dialog will likely give, told before a calendar change (see `DialogTurn`). */
+  onLikelyReply?: (text: string) => void;
   /** Default 700 ms (DESIGN §1: no dead air). */
   slowAfterMs?: number;
 }
@@ -41,6 +43,7 @@ export async function generateTurn(
       customerPhone: customerPhoneNumber(call.fromNumber),
       now: deps.now(),
       signal: options.signal,
+      onLikelyReply: options.onLikelyReply,
     });
     return { ...turn, understandingMs: Math.round(performance.now() - startedAt) };
   } finally {
