@@ -23,6 +23,8 @@ export interface WebhookLoad {
 }
 
 export interface WebhookLoadResult {
+  /** Responses received. */
+  requests: number;
   requestsPerS: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -64,6 +66,7 @@ async function run(load: WebhookLoad): Promise<WebhookLoadResult> {
     ],
   });
   return {
+    requests: result.requests.total,
     requestsPerS: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,

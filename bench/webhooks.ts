@@ -3,8 +3,13 @@
  * every one goes through the idempotency ledger's insert on Postgres and the route's work: the
  * call row and its answer; the text's conversation turn and reply) driven by autocannon in a
  * child process, at rising concurrency. Reported: requests/s and p99 latency per step, and the
- * best requests/s whose p99 stays ≤ 30 ms. No speech vendor is configured, so `/twilio/voice`
- * answers in `<Gather>` mode (a stream-mode answer also opens a Deepgram connection per call).
+ * best requests/s whose p99 stays ≤ 30 ms, and the CPU each request cost the app and Postgres (a
+ * figure the neighbours on a shared machine move far less than requests/s). No speech vendor is
+ * configured, so `/twilio/voice` answers in `<Gather>` mode (a stream-mode answer also opens a
+ * Deepgram connection per call).
+ *
+ * `BENCH_WEBHOOKS_ROUTES` (default `voice,sms`), `BENCH_WEBHOOKS_CONNECTIONS` (default
+ * `1,2,4,8,16,32`) and `BENCH_WEBHOOKS_STEP_S` (default 4) narrow a run to what a change is about.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +18,17 @@ import { parseEnv } from '../src/config/env.js';
 import { findBusiness } from '../src/tools/business-file.js';
 import { startLocalFrontdesk } from '../src/tools/call-harness.js';
 import { benchLogger, figure } from './call-bench.js';
+import { cpuPerRequest, readCpu } from './webhook-cpu.js';
 import type { WebhookLoad, WebhookLoadResult } from './webhook-load.js';
 
-const CONNECTIONS = [1, 2, 4, 8, 16, 32];
-const STEP_S = 4;
+const ROUTES = (process.env.BENCH_WEBHOOKS_ROUTES ?? 'voice,sms').split(',') as ('voice' | 'sms')[];
+const CONNECTIONS = (process.env.BENCH_WEBHOOKS_CONNECTIONS ?? '1,2,4,8,16,32').split(',').map(Number);
+const STEP_S = Number(process.env.BENCH_WEBHOOKS_STEP_S ?? 4);
+/**
+ * Unreported load before each route's first step, so that step's figures (1 connection) measure
+ * the route and not V8 compiling it.
+ */
+const WARM_UP = { connections: 4, durationS: 2 };
 const P99_LIMIT_MS = 30;
 
 /**
@@ -51,24 +63,32 @@ export async function webhooksBench(): Promise<void> {
   });
   let runIndex = 0;
   try {
-    for (const route of ['voice', 'sms'] as const) {
+    for (const route of ROUTES) {
       let best: WebhookLoadResult | undefined;
       let bestConnections = 0;
-      for (const connections of CONNECTIONS) {
-        const result = await load({
+      const step = (connections: number, durationS: number) =>
+        load({
           target: frontdesk.target,
           publicUrl: frontdesk.publicUrl,
           authToken: frontdesk.authToken,
           route,
           to: business.phoneNumbers[0]!,
           connections,
-          durationS: STEP_S,
+          durationS,
           runIndex: runIndex++,
         });
+      await step(WARM_UP.connections, WARM_UP.durationS);
+      await settle();
+      for (const connections of CONNECTIONS) {
+        const cpuBefore = await readCpu(frontdesk.app.dataSource);
+        const result = await step(connections, STEP_S);
         await settle();
+        const cpu = cpuPerRequest(cpuBefore, await readCpu(frontdesk.app.dataSource), result.requests);
         const prefix = `webhooks_${route}_c${connections}`;
         figure(`${prefix}_requests_per_s`, Math.round(result.requestsPerS), 'req/s');
         figure(`${prefix}_latency_p99`, result.latencyP99Ms, 'ms');
+        figure(`${prefix}_app_cpu_per_request`, cpu.appMs.toFixed(2), 'ms');
+        figure(`${prefix}_postgres_cpu_per_request`, cpu.postgresMs.toFixed(2), 'ms');
         if (result.non2xx + result.errors > 0) figure(`${prefix}_failed`, result.non2xx + result.errors, 'requests');
         const clean = result.non2xx + result.errors === 0;
         if (clean && result.latencyP99Ms <= P99_LIMIT_MS && result.requestsPerS > (best?.requestsPerS ?? 0)) {
