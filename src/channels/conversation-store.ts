@@ -32,6 +32,10 @@ export async function openConversation(
   for (let attempt = 1; ; attempt += 1) {
     // A new conversation comes back from the insert; an existing one is in the statement's
     // snapshot. One inserted and committed by another process after that snapshot is in neither.
+    // LATERAL makes every plan look the conversation up by the customer's id: the statement is
+    // prepared once per connection, and a generic plan made while the table was young joined
+    // afterwards, reading every conversation of the business for each text (2000 conversations:
+    // 2 ms of Postgres per text instead of 0.05).
     const rows: {
       id: string;
       customer_id: string;
@@ -47,10 +51,10 @@ export async function openConversation(
          ON CONFLICT (business_id, customer_id, channel) DO NOTHING
          RETURNING id, version, state, last_message_at)
        SELECT v.id, customer.id AS customer_id, v.version, v.state, v.last_message_at, customer.opted_out_at IS NOT NULL AS opted_out
-         FROM customer, (
+         FROM customer CROSS JOIN LATERAL (
            SELECT id, version, state, last_message_at FROM created
            UNION ALL
-           SELECT v.id, v.version, v.state, v.last_message_at FROM conversations v, customer
+           SELECT v.id, v.version, v.state, v.last_message_at FROM conversations v
             WHERE v.business_id = $1 AND v.customer_id = customer.id AND v.channel = $3) v`,
       [key.businessId, key.phone, key.channel],
     );
