@@ -8,6 +8,7 @@ import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
 import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
 import { withinDeadline } from '../resilience/deadline.js';
+import { refuseStaleWriteSql } from '../storage/concurrent-update.js';
 import { writeOutbox } from '../storage/outbox.js';
 import { textMessagesInsertSql, type TextMessageRecord } from './text-messages.js';
 import type { TextRateLimit } from './text-rate-limit.js';
@@ -98,14 +99,13 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
 /**
  * A prepared turn as one statement of the webhook's ledger: the TwiML that sends the reply, and
  * the steps saving the turn — consent, the new dialog state, the inbound message, the reply —
- * each only once the ledger's claim (`claimed`) has a row. `savedState`, when the turn saves a
- * dialog state, counts the conversations it updated: 0 means another turn saved first, and the
- * ledger must roll the statement back (`ConcurrentUpdate`).
+ * each only once the ledger's claim (`claimed`) has a row. When the turn saves a dialog state and
+ * another turn saved first, the statement aborts itself, claim included (SQLSTATE FD001,
+ * `asConcurrentUpdate`), so that the turn runs again on fresh state.
  */
 export interface TextTurnStatement {
   twiml: string;
   steps(claimed: string, value: (item: unknown) => string): string[];
-  savedState?: string;
 }
 
 export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
@@ -126,14 +126,14 @@ export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
   return {
     twiml: response.toString(),
     steps: (claimed, value) => textTurnSteps(turn, conversation, messages, state, claimed, value),
-    ...(state ? { savedState: '(SELECT count(*) FROM saved)' } : {}),
   };
 }
 
 /**
  * The customer row is taken before the conversation row — the order `openConversation` takes
  * them in — so two texts from one number never wait on each other in opposite orders (a
- * deadlock): the state update waits for the customer update.
+ * deadlock): the state update waits for the customer update. The messages are kept only with
+ * the state (`turn`), whose guard aborts the statement when the version read has moved on.
  */
 function textTurnSteps(
   turn: PreparedTextTurn,
@@ -150,15 +150,18 @@ function textTurnSteps(
     `customer AS (
       UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now()
        WHERE id = ${value(conversation.customerId)} AND EXISTS (SELECT FROM ${claimed}) RETURNING id)`,
-    `message AS (${textMessagesInsertSql(messages, value, claimed)})`,
   ];
-  if (state) {
+  if (!state) return [...steps, `message AS (${textMessagesInsertSql(messages, value, claimed)})`];
+  return [
+    ...steps,
     // The conversation's customer exists while the conversation does: EXISTS only orders the updates.
-    steps.push(`saved AS (
+    `saved AS (
       UPDATE conversations SET state = ${value(JSON.stringify(state))}, version = version + 1, last_message_at = ${value(turn.at)}, updated_at = now()
-       WHERE id = ${value(conversation.id)} AND version = ${value(conversation.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`);
-  }
-  return steps;
+       WHERE id = ${value(conversation.id)} AND version = ${value(conversation.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`,
+    // Evaluated for the claim's row only: a replay (no claim) saves nothing and is not refused.
+    `turn AS (SELECT FROM ${claimed} WHERE ${refuseStaleWriteSql('EXISTS (SELECT FROM saved)', 'the conversation', value)})`,
+    `message AS (${textMessagesInsertSql(messages, value, 'turn')})`,
+  ];
 }
 
 function isStale(conversation: StoredConversation, at: Date): boolean {

@@ -15,7 +15,7 @@ import {
 import { withinDeadline } from '../resilience/deadline.js';
 import { InFlightEvents } from '../resilience/in-flight-events.js';
 import { OneAtATime } from '../resilience/one-at-a-time.js';
-import { ConcurrentUpdate } from '../storage/concurrent-update.js';
+import { asConcurrentUpdate, ConcurrentUpdate } from '../storage/concurrent-update.js';
 import { HttpError } from './errors.js';
 
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -72,7 +72,8 @@ interface TransactionWork<Params, Prepared> {
 /**
  * The event's work as one statement whose answer is known before it runs: claim, work and
  * answer commit in that statement (`IdempotencyLedger.onceInOneStatement`), one round trip
- * instead of a transaction's five.
+ * instead of a transaction's five. A step guarded by `refuseStaleWriteSql` aborts the whole
+ * statement when its row moved on; that is a `ConcurrentUpdate` (the work is prepared again).
  */
 interface StatementWork<Params, Prepared> {
   statement(params: Params, prepared: Prepared): OneStatementWork;
@@ -215,6 +216,11 @@ async function runWork<Params, Prepared>(
   params: Params,
   prepared: Prepared,
 ): Promise<LedgerOutcome> {
-  if (spec.statement) return ledger.onceInOneStatement(key, spec.statement(params, prepared));
-  return ledger.once(key, (work) => spec.handle(params, work, prepared));
+  if (!spec.statement) return ledger.once(key, (work) => spec.handle(params, work, prepared));
+  try {
+    return await ledger.onceInOneStatement(key, spec.statement(params, prepared));
+  } catch (error) {
+    // A statement whose save found its row moved on aborted itself (`refuseStaleWriteSql`).
+    throw asConcurrentUpdate(error);
+  }
 }

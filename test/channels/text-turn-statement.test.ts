@@ -4,12 +4,14 @@ import { textTurnStatement, type PreparedTextTurn } from '../../src/channels/inb
 import { openConversation, type StoredConversation } from '../../src/channels/conversation-store.js';
 import { newDialogState } from '../../src/dialog/policy/dialog-state.js';
 import { IdempotencyLedger, type LedgerOutcome } from '../../src/resilience/idempotency-ledger.js';
+import { asConcurrentUpdate, ConcurrentUpdate } from '../../src/storage/concurrent-update.js';
 import { exampleBusinesses } from '../support/businesses.js';
 import { startTestFrontdesk, type TestFrontdesk } from '../support/frontdesk.js';
 import { nextPhone } from '../support/scheduling.js';
 
 /**
- * A text turn is saved in the ledger's statement, checked by its `savedState`. Two turns
+ * A text turn is saved in the ledger's statement, which aborts itself when the conversation's
+ * version moved on (`refuse_stale_write`). Two turns
  * prepared on the same version of a conversation, as two web processes would prepare them
  * (one process runs a conversation's turns one at a time, so this cannot be forced over HTTP):
  * the second must keep nothing, so that it runs again on fresh state.
@@ -30,23 +32,15 @@ describe('a text turn saved in the ledger statement', () => {
     return { inbound, at: new Date(), business: salon, conversation, state: { ...newDialogState(), lastPrompt: reply }, reply };
   }
 
-  /** Saves like `/twilio/sms`: the statement, and the check that the state was saved. */
+  /** Saves like `/twilio/sms`: the statement, its refusal as `ConcurrentUpdate`. */
   async function save(prepared: PreparedTextTurn): Promise<LedgerOutcome> {
-    const { twiml, steps, savedState } = textTurnStatement(prepared);
-    assert.ok(savedState, 'a turn with a dialog state checks that it saved it');
-    return ledger.onceInOneStatement(
-      { provider: 'twilio', eventId: `sms:${prepared.inbound.messageSid}`, route: '/twilio/sms', params: { MessageSid: prepared.inbound.messageSid } },
-      {
-        response: { status: 200, contentType: 'text/xml', body: twiml },
-        steps,
-        check: {
-          select: savedState,
-          verify(updated) {
-            if (Number(updated) !== 1) throw new Error(`saved ${String(updated)} conversations`);
-          },
-        },
-      },
-    );
+    const { twiml, steps } = textTurnStatement(prepared);
+    const key = { provider: 'twilio', eventId: `sms:${prepared.inbound.messageSid}`, route: '/twilio/sms', params: { MessageSid: prepared.inbound.messageSid } };
+    try {
+      return await ledger.onceInOneStatement(key, { response: { status: 200, contentType: 'text/xml', body: twiml }, steps });
+    } catch (error) {
+      throw asConcurrentUpdate(error);
+    }
   }
 
   async function kept(messageSid: string): Promise<{ messages: number; events: number }> {
@@ -69,10 +63,13 @@ describe('a text turn saved in the ledger statement', () => {
     assert.match(saved.response.body, /first reply/);
     assert.deepEqual(await kept(first.inbound.messageSid), { messages: 2, events: 1 }, 'the inbound message and the reply');
 
-    await assert.rejects(save(second), /saved 0 conversations/);
+    await assert.rejects(save(second), (error) => error instanceof ConcurrentUpdate && /the conversation/.test(error.message));
     const [{ n }] = await app.db.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE message_sid = $1`, [second.inbound.messageSid]);
     assert.equal(n, 0, 'the second inbound message is not kept');
     assert.equal(await ledger.find({ provider: 'twilio', eventId: `sms:${second.inbound.messageSid}` }), undefined, 'nor its answer');
+    const replayed = await save(first);
+    assert.deepEqual([replayed.replayed, replayed.response.body], [true, saved.response.body], 'a replay of the first, whose version is now old too, gets its answer');
+    assert.deepEqual(await kept(first.inbound.messageSid), { messages: 2, events: 1 }, 'and keeps nothing more');
 
     const reopened = await openConversation(app.db.dataSource, { businessId: salon.id, phone, channel: 'sms' });
     assert.equal(reopened.version, conversation.version + 1);

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { prepareTextTurn, textTurnStatement, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
 import type { LateTextReplies } from '../../channels/late-text-replies.js';
 import { applyMessageStatus, MESSAGE_STATUSES } from '../../channels/message-status.js';
-import { ConcurrentUpdate } from '../../storage/concurrent-update.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
@@ -41,11 +40,6 @@ export interface TextRouteDependencies {
 
 const messagingTwiml = (body: string) => ({ status: 200, contentType: 'text/xml', body });
 
-/** Another turn of the conversation saved first: this one runs again on fresh state. */
-function requireSavedState(updated: unknown): void {
-  if (Number(updated) !== 1) throw new ConcurrentUpdate('the conversation');
-}
-
 /** When the turn cannot be run or saved (Postgres down): an apology, never silence or a 500. */
 function apologyTwiml(): string {
   const response = new twilio.twiml.MessagingResponse();
@@ -78,13 +72,13 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
             body: params.Body,
             mediaCount: params.NumMedia,
           }),
-        // The reply is known before the turn is saved: claim, turn and answer in one statement.
+        // The reply is known before the turn is saved: claim, turn and answer in one statement,
+        // which aborts itself when another turn of the conversation saved first.
         statement(_params, turn) {
-          const { twiml, steps, savedState } = textTurnStatement(turn);
+          const { twiml, steps } = textTurnStatement(turn);
           return {
             response: messagingTwiml(twiml),
             steps,
-            ...(savedState ? { check: { select: savedState, verify: requireSavedState } } : {}),
             ...(turn.late ? { afterCommit: () => deps.lateReplies.finish(turn) } : {}),
           };
         },
