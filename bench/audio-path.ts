@@ -6,6 +6,8 @@
  * - inbound: one Twilio `media` message text → validated message → mu-law bytes → VAD level.
  *   Before: zod for every message, the frame decoded into a new Int16Array for the VAD.
  *   Now: a hand-checked fast path for well-formed media, the level read from mu-law by table.
+ *   Session 4: the payload's base64 check by decoding into a scratch buffer instead of zod's
+ *   regular expression (`audio_path_payload_check_*`).
  * - outbound: 160 bytes from the pacer's queue → the JSON text sent to Twilio.
  *   Before: a new frame buffer and copy, `Buffer.from` copying it again for base64, an object and
  *   `JSON.stringify`. Now: a view of the queued bytes, base64 straight from it, one template.
@@ -16,7 +18,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { inboundMessageSchema, mediaMessage, mediaMessageEncoder, parseInboundMessage } from '../media-streams/messages.js';
+import { inboundMessageSchema, isBase64, mediaMessage, mediaMessageEncoder, parseInboundMessage } from '../media-streams/messages.js';
 import { decodeMulaw, FRAME_BYTES } from '../media-streams/mulaw.js';
 import { frameEnergyDbfs, mulawFrameEnergyDbfs } from '../media-streams/voice-activity.js';
 import { figure } from './call-bench.js';
@@ -48,6 +50,13 @@ function inboundNow(text: string): number {
   const parsed = parseInboundMessage(text);
   if (!parsed.ok || parsed.message.event !== 'media') throw new Error('bench frame refused');
   return mulawFrameEnergyDbfs(Buffer.from(parsed.message.media.payload, 'base64'));
+}
+
+/** zod's `z.base64()` expression, as the fast path used it before session 4. */
+const BASE64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+
+function payloadOf(text: string): string {
+  return (JSON.parse(text) as { media: { payload: string } }).media.payload;
 }
 
 function outboundBefore(queued: Buffer, offset: number): string {
@@ -116,9 +125,11 @@ export async function audioPathBench(): Promise<void> {
   const texts = inboundTexts(2000);
   const queued = Buffer.alloc(FRAME_BYTES * 2000, 0x55);
   if (outboundNow(queued, 0) !== JSON.stringify(mediaMessage(STREAM_SID, queued.subarray(0, FRAME_BYTES)))) throw new Error('encoders differ');
+  const payloads = texts.map(payloadOf);
   const cases = {
     inbound: [(i: number) => [inboundBefore(texts[i % texts.length]!)], (i: number) => [inboundNow(texts[i % texts.length]!)]],
     outbound: [(i: number) => outboundBefore(queued, (i % 2000) * FRAME_BYTES), (i: number) => outboundNow(queued, (i % 2000) * FRAME_BYTES)],
+    payload_check: [(i: number) => [BASE64.test(payloads[i % payloads.length]!)], (i: number) => [isBase64(payloads[i % payloads.length]!)]],
   } as const;
   for (const [direction, [before, now]] of Object.entries(cases)) {
     // Warm both up first so neither pays the JIT in its measured rounds.

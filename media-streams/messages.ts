@@ -156,7 +156,7 @@ function validMedia(json: unknown): MediaMessage | undefined {
  * decodes to fewer bytes than its length promises. Unlike the expression it also accepts the
  * URL-safe alphabet (`-`, `_`), which decodes to the same bytes.
  */
-function isBase64(text: string): boolean {
+export function isBase64(text: string): boolean {
   if (text.length % 4 !== 0) return false;
   if (text.length > (SCRATCH.length / 3) * 4) return BASE64.test(text);
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
