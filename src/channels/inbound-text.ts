@@ -6,10 +6,12 @@ import { newDialogState, restoreDialogState, type DialogState } from '../dialog/
 import { customerPhoneNumber } from '../storage/customers.js';
 import type { TextChannel } from '../storage/entities/conversation.js';
 import { carrierKeyword, type CarrierKeyword } from './carrier-keywords.js';
-import { openConversation, saveConversationState, type StoredConversation } from './conversation-store.js';
+import { openConversationFor, saveConversationState, type StoredConversation } from './conversation-store.js';
 import { withinDeadline } from '../resilience/deadline.js';
 import { refuseStaleWriteSql } from '../storage/concurrent-update.js';
 import { writeOutbox } from '../storage/outbox.js';
+import type { LedgerEvent } from '../storage/stored-answers.js';
+import type { StoredResponse } from '../resilience/idempotency-ledger.js';
 import { textMessagesInsertSql, type TextMessageRecord } from './text-messages.js';
 import type { TextRateLimit } from './text-rate-limit.js';
 import { TextReplies } from './text-replies.js';
@@ -44,6 +46,8 @@ export interface InboundText {
 export interface PreparedTextTurn {
   inbound: InboundText;
   at: Date;
+  /** The text's event was answered before (a replay): nothing else was read or run. */
+  answered?: StoredResponse;
   business?: Business;
   conversation?: StoredConversation;
   state?: DialogState;
@@ -56,12 +60,13 @@ export interface PreparedTextTurn {
 type DialogTurnResult = Awaited<ReturnType<typeof respond>>;
 
 /**
- * Someone texted a business: find the conversation, then either honour a carrier keyword
- * (STOP, START, HELP), answer a message we cannot read, or run the dialog — the same brain as
- * a call. Nothing is written here except the idempotent customer and conversation rows;
- * `recordTextTurn` saves the turn.
+ * Someone texted a business: find the conversation (and whether the text's webhook `event` was
+ * answered before, so a replay runs nothing), then either honour a carrier keyword (STOP, START,
+ * HELP), answer a message we cannot read, or run the dialog — the same brain as a call. Nothing
+ * is written here except the idempotent customer and conversation rows; `textTurnStatement`
+ * saves the turn.
  */
-export async function prepareTextTurn(deps: TextChannelDependencies, inbound: InboundText): Promise<PreparedTextTurn> {
+export async function prepareTextTurn(deps: TextChannelDependencies, inbound: InboundText, event: LedgerEvent): Promise<PreparedTextTurn> {
   const at = deps.now();
   const business = deps.businesses.findByMessagingNumber(inbound.to);
   const phone = customerPhoneNumber(inbound.from);
@@ -69,7 +74,8 @@ export async function prepareTextTurn(deps: TextChannelDependencies, inbound: In
     deps.logger.warn({ messageSid: inbound.messageSid, to: inbound.to, knownBusiness: Boolean(business) }, 'text to an unknown business or from an unusable number; not answered');
     return { inbound, at };
   }
-  const conversation = await openConversation(deps.dataSource, { businessId: business.id, phone, channel: inbound.channel });
+  const { conversation, answered } = await openConversationFor(deps.dataSource, { businessId: business.id, phone, channel: inbound.channel }, event);
+  if (answered) return { inbound, at, answered };
   const turn = { inbound, at, business, conversation };
   const replies = new TextReplies(business);
 

@@ -16,6 +16,7 @@ import { withinDeadline } from '../resilience/deadline.js';
 import { InFlightEvents } from '../resilience/in-flight-events.js';
 import { OneAtATime } from '../resilience/one-at-a-time.js';
 import { asConcurrentUpdate, ConcurrentUpdate } from '../storage/concurrent-update.js';
+import type { LedgerEvent } from '../storage/stored-answers.js';
 import { HttpError } from './errors.js';
 
 export const WEBHOOK_BODY_LIMIT = '64kb';
@@ -43,7 +44,13 @@ interface TwilioWebhookRoute<Params, Prepared> {
    * is handed to `handle`, which saves it. When `handle` throws `ConcurrentUpdate` (another turn
    * of the same conversation won), both run again on fresh state.
    */
-  prepare?(params: Params): Promise<Prepared>;
+  prepare?(params: Params, event: LedgerEvent): Promise<Prepared>;
+  /**
+   * With `prepare`: `prepare` looks `event` up in the ledger itself, in the first statement it
+   * runs anyway (a round trip fewer), and runs nothing else when it was answered; this gives
+   * that answer. Without it, the ledger is asked before `prepare`.
+   */
+  answeredBefore?(prepared: Prepared): StoredResponse | undefined;
   /**
    * Turns with the same key (one customer's text thread) run one at a time in this process, so
    * they do not race for the conversation; other processes are still kept right by `prepare`'s
@@ -197,9 +204,13 @@ async function runOnce<Params, Prepared>(
   const key = { provider: 'twilio', eventId: spec.eventId(params), route: spec.route, params: body };
   if (!spec.prepare) return runWork(context.ledger, key, spec, params, undefined as Prepared);
   for (let attempt = 1; ; attempt += 1) {
-    const answered = await context.ledger.find(key);
+    if (!spec.answeredBefore) {
+      const answered = await context.ledger.find(key);
+      if (answered) return { response: answered, replayed: true, sameRequest: true };
+    }
+    const prepared = await spec.prepare(params, key);
+    const answered = spec.answeredBefore?.(prepared);
     if (answered) return { response: answered, replayed: true, sameRequest: true };
-    const prepared = await spec.prepare(params);
     try {
       return await runWork(context.ledger, key, spec, params, prepared);
     } catch (error) {

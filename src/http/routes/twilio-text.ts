@@ -63,15 +63,13 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
         ...(deps.ipRateLimit ? { guard: deps.ipRateLimit } : {}),
         eventId: (params) => `${channel}:${params.MessageSid}`,
         oneAtATimeBy: (params) => `${channel}:${params.To}:${params.From}`,
-        prepare: (params) =>
-          prepareTextTurn(deps.texts, {
-            messageSid: params.MessageSid,
-            channel,
-            from: params.From,
-            to: params.To,
-            body: params.Body,
-            mediaCount: params.NumMedia,
-          }),
+        prepare: (params, event) =>
+          prepareTextTurn(
+            deps.texts,
+            { messageSid: params.MessageSid, channel, from: params.From, to: params.To, body: params.Body, mediaCount: params.NumMedia },
+            event,
+          ),
+        answeredBefore: (turn) => turn.answered,
         // The reply is known before the turn is saved: claim, turn and answer in one statement,
         // which aborts itself when another turn of the conversation saved first.
         statement(_params, turn) {
