@@ -13,7 +13,8 @@
  *   `JSON.stringify`. Now: a view of the queued bytes, base64 straight from it, one template.
  * - to the transcription: the websocket writes of one second of caller audio over loopback (a
  *   `ws` client, as the Deepgram SDK uses). Before: a write per 20 ms frame. Now, while the
- *   caller is quiet (`TranscriptionFeed`): a write per five frames.
+ *   caller is quiet (`TranscriptionFeed`): a write per `QUIET_BATCH_FRAMES` frames (ten since
+ *   session 4, five before).
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { inboundMessageSchema, isBase64, mediaMessage, mediaMessageEncoder, parseInboundMessage } from '../media-streams/messages.js';
 import { decodeMulaw, FRAME_BYTES } from '../media-streams/mulaw.js';
 import { frameEnergyDbfs, mulawFrameEnergyDbfs } from '../media-streams/voice-activity.js';
+import { QUIET_BATCH_FRAMES } from '../src/voice/stream/transcription-feed.js';
 import { figure } from './call-bench.js';
 
 const FRAMES = 200_000;
@@ -108,7 +110,7 @@ async function transcriptionWrites(): Promise<void> {
     // 20 s of audio each, alternating, best of five (the least disturbed).
     for (let round = 0; round < 6; round += 1) {
       perFrame.push(await writeCostUs(client, () => messages, 20, 1));
-      batched.push(await writeCostUs(client, () => messages, 20, 5));
+      batched.push(await writeCostUs(client, () => messages, 20, QUIET_BATCH_FRAMES));
     }
     const before = Math.min(...perFrame.slice(1)) / 20;
     const now = Math.min(...batched.slice(1)) / 20;

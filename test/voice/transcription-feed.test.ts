@@ -21,14 +21,14 @@ describe('transcription feed', () => {
     assert.deepEqual(writes, [[0], [1], [2], [3], [4], [5], [6]]);
   });
 
-  it('batches five frames while the caller is quiet, and flushes in order when speech starts', () => {
+  it('batches 200 ms of frames while the caller is quiet, and flushes in order when speech starts', () => {
     const { stream, writes } = recordingStream();
     const feed = new TranscriptionFeed(stream, { batching: true });
-    for (let n = 0; n < 7; n++) feed.audio(frame(n), n * 20);
-    assert.deepEqual(writes, [[0, 1, 2, 3, 4]]);
+    for (let n = 0; n < 12; n++) feed.audio(frame(n), n * 20);
+    assert.deepEqual(writes, [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
     feed.speechStarted();
-    feed.audio(frame(7), 140);
-    assert.deepEqual(writes, [[0, 1, 2, 3, 4], [5, 6], [7]]);
+    feed.audio(frame(12), 240);
+    assert.deepEqual(writes, [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 11], [12]]);
   });
 
   it('sends every frame at once until 1.5 s of stream time after speech stops, then batches again', () => {
@@ -39,8 +39,8 @@ describe('transcription feed', () => {
     feed.audio(frame(1), 1400);
     feed.audio(frame(2), 2480);
     assert.deepEqual(writes, [[1], [2]]);
-    for (let n = 3; n < 8; n++) feed.audio(frame(n), 2500 + n * 20);
-    assert.deepEqual(writes, [[1], [2], [3, 4, 5, 6, 7]]);
+    for (let n = 3; n < 13; n++) feed.audio(frame(n), 2500 + n * 20);
+    assert.deepEqual(writes, [[1], [2], [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
   });
 
   it('flush sends what is held', () => {

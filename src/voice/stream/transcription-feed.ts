@@ -1,7 +1,11 @@
 import type { TranscriptionStream } from '../../speech/index.js';
 
-/** Frames per write while the caller is quiet: 100 ms of audio. */
-const QUIET_BATCH_FRAMES = 5;
+/**
+ * Frames per write while the caller is quiet: 200 ms of audio, within the 20–250 ms a write that
+ * Deepgram recommends for live streams (100 ms until session 4; each write is a websocket frame
+ * and a syscall on the web thread, 50 calls × 5 a second fewer per 50 calls listening).
+ */
+export const QUIET_BATCH_FRAMES = 10;
 /**
  * How long after the caller's speech stops every frame still goes at once, in ms of stream time:
  * Deepgram's endpointing (300 ms of silence) and UtteranceEnd (1000 ms without words) are decided
@@ -13,7 +17,7 @@ const LIVE_AFTER_SPEECH_MS = 1500;
  * Caller audio on its way to the transcription. A websocket write per 20 ms frame is the largest
  * single cost of a call in the web process (`npm run bench -- concurrency`, docs/benchmarks.md),
  * so while the local VAD says the caller has been quiet for a while — most of a call: they are
- * listening — frames go five at a time. From the caller's first loud frames (the VAD's
+ * listening — frames go `QUIET_BATCH_FRAMES` at a time. From the caller's first loud frames (the VAD's
  * `speechStarted` flushes what is held) until `LIVE_AFTER_SPEECH_MS` after they stop, every
  * frame goes at once, so neither end-of-turn detection nor barge-in words wait.
  *
