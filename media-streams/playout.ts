@@ -183,10 +183,18 @@ export class Playout implements FrameSink {
   }
 
   async #feedOne(playback: PlaybackState): Promise<void> {
-    for await (const chunk of this.#chunks(playback)) {
-      if (playback.finished) return;
-      this.#pushWithProgress(playback, chunk);
+    const source = playback.source;
+    if (source instanceof Uint8Array) {
+      // Audio in hand (a cached phrase) is queued in the caller's own tick, so with nothing
+      // playing its first frame goes out from `play` itself, not after a generator's hops.
+      this.#pushWithProgress(playback, source);
       await this.#belowHighWater(playback);
+    } else {
+      for await (const chunk of this.#chunks(playback)) {
+        if (playback.finished) return;
+        this.#pushWithProgress(playback, chunk);
+        await this.#belowHighWater(playback);
+      }
     }
     if (playback.finished) return;
     const queuedMs = playback.queuedBytes / (FRAME_BYTES / FRAME_MS);
@@ -197,10 +205,7 @@ export class Playout implements FrameSink {
 
   async *#chunks(playback: PlaybackState): AsyncGenerator<Uint8Array> {
     const { source, options } = playback;
-    if (source instanceof Uint8Array) {
-      yield source;
-      return;
-    }
+    if (source instanceof Uint8Array) return;
     // `for await` stops reading at the next chunk after an abort; a source stuck forever is the
     // source's owner's to abort (it holds the same signal).
     for await (const chunk of source) {

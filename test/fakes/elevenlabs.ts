@@ -32,7 +32,11 @@ export interface FakeElevenLabs {
   apiKey: string | undefined;
   /** Audio per character of text, in ms. Default: 60. */
   msPerCharacter: number;
-  /** Wait before the response headers and first chunk, in ms. Default: 0. */
+  /**
+   * Request to the response headers and first chunk, in ms, counted from the request's arrival
+   * (like a vendor's published time to first byte, it covers reading the request and making the
+   * audio, which the fake does while it waits). Default: 0.
+   */
   firstByteDelayMs: number;
   /** Bytes per chunk written. Default: 800 (100 ms). */
   chunkBytes: number;
@@ -134,6 +138,7 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
   };
 
   const server = createServer(async (req, res) => {
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const match = /^\/v1\/text-to-speech\/([^/]+)(\/stream)?$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) return sendError(res, 404, 'not_found', 'no such endpoint');
@@ -156,10 +161,10 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
       changed();
     });
     changed();
-    await answer(req, res, record);
+    await answer(req, res, record, arrivedAt);
   });
 
-  async function answer(req: IncomingMessage, res: ServerResponse, record: RecordedSynthesis): Promise<void> {
+  async function answer(req: IncomingMessage, res: ServerResponse, record: RecordedSynthesis, arrivedAt: number): Promise<void> {
     if (hangs > 0) {
       hangs -= 1;
       return;
@@ -174,8 +179,8 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
     if (stall) stalls -= 1;
     const cut = cuts.count > 0 ? cuts.afterBytes : undefined;
     if (cut !== undefined) cuts.count -= 1;
-    await sleep(fake.firstByteDelayMs);
     const audio = toneFor(record.text, fake.msPerCharacter);
+    await sleep(Math.max(0, arrivedAt + fake.firstByteDelayMs - performance.now()));
     res.writeHead(200, { 'content-type': 'audio/basic', 'transfer-encoding': 'chunked' });
     for (let offset = 0; offset < audio.length; offset += fake.chunkBytes) {
       if (res.destroyed) return;

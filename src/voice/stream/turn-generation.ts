@@ -17,7 +17,7 @@ export interface TurnGenerationOptions {
   onSlow: () => void;
   /** The reply the dialog will likely give, told before a calendar change (see `DialogTurn`). */
   onLikelyReply?: (text: string) => void;
-  /** Default 700 ms (DESIGN §1: no dead air). */
+  /** Default 700 ms (DESIGN §1: no dead air). 0: at once, before the dialog's own work starts. */
   slowAfterMs?: number;
 }
 
@@ -33,9 +33,11 @@ export async function generateTurn(
   options: TurnGenerationOptions,
 ): Promise<GeneratedTurn> {
   const startedAt = performance.now();
-  const slow = setTimeout(() => {
-    if (!options.signal.aborted) options.onSlow();
-  }, options.slowAfterMs ?? 700);
+  const slowAfterMs = options.slowAfterMs ?? 700;
+  // A filler wanted at once is started now: a zero timer would fire only after the dialog's
+  // synchronous work (understanding, a search in memory) and the next turn of the event loop.
+  if (slowAfterMs <= 0 && !options.signal.aborted) options.onSlow();
+  const slow = slowAfterMs > 0 ? setTimeout(() => !options.signal.aborted && options.onSlow(), slowAfterMs) : undefined;
   try {
     const turn = await respond({ ...deps.dialog, business: call.business }, call.dialog, {
       utterance,
