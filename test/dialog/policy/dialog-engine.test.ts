@@ -56,6 +56,33 @@ describe('dialog policy over real scheduling (salon example, rules only)', () =>
     assert.equal(jobs[0].n, 1, 'a written confirmation is queued');
   });
 
+  it('tells onLikelyReply the booked reply before booking: the same text when it books, not said when the slot went', async () => {
+    const phone = nextPhone();
+    const offered = await respond(deps, newDialogState(), { utterance: 'can I book a haircut on thursday at 3 pm', channel: 'voice', customerPhone: phone, now });
+    const likely: string[] = [];
+    const booked = await respond(deps, offered.state, {
+      utterance: 'yes',
+      channel: 'voice',
+      customerPhone: phone,
+      now,
+      onLikelyReply: (text) => likely.push(text),
+    });
+    assert.equal(booked.reply.done, 'booked');
+    assert.deepEqual(likely, [booked.reply.text], 'told once, the reply given');
+
+    // Someone else takes the time between the read-back and the yes.
+    const other = nextPhone();
+    const again = await respond(deps, newDialogState(), { utterance: 'can I book a haircut on thursday at 4 pm', channel: 'voice', customerPhone: other, now });
+    const chosen = again.state.chosen!;
+    await deps.scheduler.book({ businessId: salon.id, serviceId: again.state.serviceId!, staffId: chosen.staffId, start: new Date(chosen.start), customer: { phone: nextPhone() }, channel: 'sms' });
+    const told: string[] = [];
+    const refused = await respond(deps, again.state, { utterance: 'yes', channel: 'voice', customerPhone: other, now, onLikelyReply: (text) => told.push(text) });
+    assert.equal(refused.reply.done, undefined);
+    assert.equal(told.length, 1);
+    assert.match(told[0]!, /^You're booked/);
+    assert.notEqual(refused.reply.text, told[0], 'the likely reply was not the one given');
+  });
+
   it('takes a correction at the confirmation ("no, Friday")', async () => {
     const { replies, phone } = await conversation(['can I book a haircut on thursday at 3 pm', 'no friday', 'yes']);
     assert.match(replies[0]!.text, /Thursday the 10th at 3 pm\. Shall I book it\?/);
