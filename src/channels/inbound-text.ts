@@ -1,4 +1,3 @@
-import twilio from 'twilio';
 import type { Business } from '../config/business-schema.js';
 import type { ConversationDependencies } from '../dialog/conversation-dependencies.js';
 import { respond } from '../dialog/policy/dialog-engine.js';
@@ -12,6 +11,7 @@ import { refuseStaleWriteSql } from '../storage/concurrent-update.js';
 import { writeOutbox } from '../storage/outbox.js';
 import type { LedgerEvent } from '../storage/stored-answers.js';
 import type { StoredResponse } from '../resilience/idempotency-ledger.js';
+import { messagingTwiml } from './messaging-twiml.js';
 import { textMessagesInsertSql, type TextMessageRecord } from './text-messages.js';
 import type { TextRateLimit } from './text-rate-limit.js';
 import { TextReplies } from './text-replies.js';
@@ -116,8 +116,7 @@ export interface TextTurnStatement {
 
 export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
   const { inbound, business, conversation } = turn;
-  const response = new twilio.twiml.MessagingResponse();
-  if (!business || !conversation) return { twiml: response.toString(), steps: () => [] };
+  if (!business || !conversation) return { twiml: messagingTwiml(), steps: () => [] };
 
   const thread = { businessId: business.id, conversationId: conversation.id, customerId: conversation.customerId, channel: inbound.channel };
   const messages: TextMessageRecord[] = [
@@ -125,12 +124,11 @@ export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
   ];
   if (turn.reply) {
     messages.push({ ...thread, direction: 'outbound', from: inbound.to, to: inbound.from, body: turn.reply, status: 'queued' });
-    response.message(turn.reply);
   }
   // A late turn saves its own state when it finishes; saving the old one now would only bump the version.
   const state = turn.late ? undefined : turn.state ?? restoreDialogState(conversation.state);
   return {
-    twiml: response.toString(),
+    twiml: messagingTwiml(turn.reply || undefined),
     steps: (claimed, value) => textTurnSteps(turn, conversation, messages, state, claimed, value),
   };
 }

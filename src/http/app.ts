@@ -12,6 +12,7 @@ import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { twilioTextRoutes } from './routes/twilio-text.js';
 import { twilioVoiceRoutes, type VoiceStreams } from './routes/twilio-voice.js';
+import { WebhookRoutes } from './webhook-routes.js';
 
 export interface HttpDependencies {
   publicUrl: string;
@@ -54,22 +55,21 @@ export function createHttpApp(deps: HttpDependencies): Express {
       deps.metrics.webhookRequestsTotal.inc({ route, status: String(status) }),
   };
 
+  // Webhooks first: nearly every request is one, and they need no other route's look.
+  const webhooks = new WebhookRoutes();
+  twilioVoiceRoutes(webhooks, {
+    webhook,
+    businesses: deps.businesses,
+    gather: deps.conversations,
+    streams: deps.voiceStreams,
+    logger: deps.logger,
+    onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
+  });
+  twilioTextRoutes(webhooks, { webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies, ipRateLimit: deps.textWebhookIpLimit });
+  app.use(webhooks.middleware());
+
   app.use(healthRoutes({ checks: deps.healthChecks, vendors: deps.vendors, details: deps.healthDetails }));
   app.use(metricsRoutes({ registry: deps.metrics.registry, token: deps.metricsToken }));
-  app.use(
-    twilioVoiceRoutes({
-      webhook,
-      businesses: deps.businesses,
-      gather: deps.conversations,
-      streams: deps.voiceStreams,
-      logger: deps.logger,
-      onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
-    }),
-  );
-
-  app.use(
-    twilioTextRoutes({ webhook, texts: deps.conversations, lateReplies: deps.lateTextReplies, ipRateLimit: deps.textWebhookIpLimit }),
-  );
 
   app.use(adminRoutes(deps.admin));
 

@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -18,8 +18,9 @@ import { OneAtATime } from '../resilience/one-at-a-time.js';
 import { asConcurrentUpdate, ConcurrentUpdate } from '../storage/concurrent-update.js';
 import type { LedgerEvent } from '../storage/stored-answers.js';
 import { HttpError } from './errors.js';
+import { formBody } from './form-body.js';
 
-export const WEBHOOK_BODY_LIMIT = '64kb';
+export const WEBHOOK_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface TwilioWebhookContext {
   publicUrl: string;
@@ -113,8 +114,21 @@ function requireFormBody(req: Request): void {
   }
 }
 
+/**
+ * The stored answer as it was first sent. Written directly rather than through Express's
+ * `res.send`, which hashes every body for an ETag that no webhook caller uses; the headers are
+ * the ones `res.send` wrote (`; charset=utf-8` added to the type, none for a 204).
+ */
 function send(res: Response, response: StoredResponse): void {
-  res.status(response.status).type(response.contentType).send(response.body);
+  res.statusCode = response.status;
+  if (response.status === 204) {
+    res.end();
+    return;
+  }
+  const type = response.contentType.includes('charset=') ? response.contentType : `${response.contentType}; charset=utf-8`;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Length', Buffer.byteLength(response.body));
+  res.end(response.body);
 }
 
 /**
@@ -129,7 +143,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
     res.on('finish', () => context.onResponse(spec.route, res.statusCode));
     next();
   };
-  const parse = express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT, parameterLimit: 200 });
+  const parse = formBody({ limitBytes: WEBHOOK_BODY_LIMIT_BYTES, parameterLimit: 200 });
   const inFlight = new InFlightEvents<{ outcome: LedgerOutcome; body: Record<string, unknown> }>();
   const turns = new OneAtATime();
   const handler: RequestHandler = async (req, res, next) => {

@@ -1,10 +1,11 @@
-import { Router, type RequestHandler } from 'express';
-import twilio from 'twilio';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { prepareTextTurn, textTurnStatement, type PreparedTextTurn, type TextChannelDependencies } from '../../channels/inbound-text.js';
 import type { LateTextReplies } from '../../channels/late-text-replies.js';
+import { messagingTwiml } from '../../channels/messaging-twiml.js';
 import { applyMessageStatus, MESSAGE_STATUSES } from '../../channels/message-status.js';
 import type { TextChannel } from '../../storage/entities/conversation.js';
+import type { WebhookRoutes } from '../webhook-routes.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
 /**
@@ -38,24 +39,19 @@ export interface TextRouteDependencies {
   lateReplies: LateTextReplies;
 }
 
-const messagingTwiml = (body: string) => ({ status: 200, contentType: 'text/xml', body });
+const twimlResponse = (body: string) => ({ status: 200, contentType: 'text/xml', body });
 
 /** When the turn cannot be run or saved (Postgres down): an apology, never silence or a 500. */
-function apologyTwiml(): string {
-  const response = new twilio.twiml.MessagingResponse();
-  response.message("Sorry, we can't answer messages right now. Please try again in a few minutes.");
-  return response.toString();
-}
+const APOLOGY_TWIML = messagingTwiml("Sorry, we can't answer messages right now. Please try again in a few minutes.");
 
 /**
  * `POST /twilio/sms` and `POST /twilio/whatsapp`: one text turn each, run once per MessageSid;
  * `POST /twilio/message-status`: delivery callbacks, once per MessageSid and status.
  */
-export function twilioTextRoutes(deps: TextRouteDependencies): Router {
-  const router = Router();
+export function twilioTextRoutes(routes: WebhookRoutes, deps: TextRouteDependencies): void {
   for (const channel of ['sms', 'whatsapp'] as const satisfies readonly TextChannel[]) {
     const route = `/twilio/${channel}`;
-    router.post(
+    routes.post(
       route,
       ...twilioWebhook<TextParams, PreparedTextTurn>(deps.webhook, {
         route,
@@ -75,17 +71,17 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
         statement(_params, turn) {
           const { twiml, steps } = textTurnStatement(turn);
           return {
-            response: messagingTwiml(twiml),
+            response: twimlResponse(twiml),
             steps,
             ...(turn.late ? { afterCommit: () => deps.lateReplies.finish(turn) } : {}),
           };
         },
-        fallback: () => messagingTwiml(apologyTwiml()),
+        fallback: () => twimlResponse(APOLOGY_TWIML),
         answerWithinMs: TEXT_ANSWER_WITHIN_MS,
       }),
     );
   }
-  router.post(
+  routes.post(
     '/twilio/message-status',
     ...twilioWebhook(deps.webhook, {
       route: '/twilio/message-status',
@@ -102,5 +98,4 @@ export function twilioTextRoutes(deps: TextRouteDependencies): Router {
     }),
   );
 
-  return router;
 }

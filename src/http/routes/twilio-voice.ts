@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BusinessDirectory } from '../../config/business-directory.js';
@@ -9,6 +8,7 @@ import { inboundCallAnswer, inboundCallSteps } from '../../voice/inbound-call.js
 import { answerStreamEnded } from '../../voice/stream-ended.js';
 import type { AnswerMode } from '../../voice/stream/stream-calls.js';
 import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
+import type { WebhookRoutes } from '../webhook-routes.js';
 import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
 
 const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'expected a Twilio CallSid (CA + 32 hex digits)');
@@ -83,10 +83,9 @@ function callerFallback(deps: VoiceRouteDependencies, to: string) {
   );
 }
 
-export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
-  const router = Router();
+export function twilioVoiceRoutes(routes: WebhookRoutes, deps: VoiceRouteDependencies): void {
 
-  router.post(
+  routes.post(
     '/twilio/voice',
     ...twilioWebhook<VoiceParams, PreparedCall>(deps.webhook, {
       route: '/twilio/voice',
@@ -115,7 +114,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
     }),
   );
 
-  router.post(
+  routes.post(
     '/twilio/voice/gather',
     ...twilioWebhook<GatherParams, PreparedGatherTurn>(deps.webhook, {
       route: '/twilio/voice/gather',
@@ -130,7 +129,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
     }),
   );
 
-  router.post(
+  routes.post(
     '/twilio/voice/stream-ended',
     ...twilioWebhook(deps.webhook, {
       route: '/twilio/voice/stream-ended',
@@ -145,7 +144,7 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
     }),
   );
 
-  router.post(
+  routes.post(
     '/twilio/voice/status',
     ...twilioWebhook(deps.webhook, {
       route: '/twilio/voice/status',
@@ -164,5 +163,4 @@ export function twilioVoiceRoutes(deps: VoiceRouteDependencies): Router {
     }),
   );
 
-  return router;
 }
