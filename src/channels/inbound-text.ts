@@ -134,10 +134,13 @@ export function textTurnStatement(turn: PreparedTextTurn): TextTurnStatement {
 }
 
 /**
- * The customer row is taken before the conversation row — the order `openConversation` takes
- * them in — so two texts from one number never wait on each other in opposite orders (a
- * deadlock): the state update waits for the customer update. The messages are kept only with
- * the state (`turn`), whose guard aborts the statement when the version read has moved on.
+ * The customer row changes only with consent (STOP, START) or a WhatsApp message; the conversation
+ * changes with every turn. When both change, the customer row is taken first — the order
+ * `openConversation` takes them in — so two texts from one number never wait on each other in
+ * opposite orders (a deadlock): the state update waits for the customer update. A turn taking
+ * the conversation alone cannot close such a cycle: the messages' foreign keys only share the
+ * customer row, which no update of ours conflicts with. The messages are kept only with the state
+ * (`turn`), whose guard aborts the statement when the version read has moved on.
  */
 function textTurnSteps(
   turn: PreparedTextTurn,
@@ -147,21 +150,25 @@ function textTurnSteps(
   claimed: string,
   value: (item: unknown) => string,
 ): string[] {
-  const optedOutAt = turn.consent === 'opt-out' ? 'now()' : turn.consent === 'opt-in' ? 'NULL' : 'opted_out_at';
+  const steps: string[] = [];
+  let first = claimed;
   // WhatsApp allows free-form replies for 24 hours after the customer's last message.
-  const whatsappAt = turn.inbound.channel === 'whatsapp' ? value(turn.at) : 'last_whatsapp_inbound_at';
-  const steps = [
-    `customer AS (
+  const whatsapp = turn.inbound.channel === 'whatsapp';
+  if (turn.consent || whatsapp) {
+    const optedOutAt = turn.consent === 'opt-out' ? 'now()' : turn.consent === 'opt-in' ? 'NULL' : 'opted_out_at';
+    const whatsappAt = whatsapp ? value(turn.at) : 'last_whatsapp_inbound_at';
+    steps.push(`customer AS (
       UPDATE customers SET opted_out_at = ${optedOutAt}, last_whatsapp_inbound_at = ${whatsappAt}, updated_at = now()
-       WHERE id = ${value(conversation.customerId)} AND EXISTS (SELECT FROM ${claimed}) RETURNING id)`,
-  ];
+       WHERE id = ${value(conversation.customerId)} AND EXISTS (SELECT FROM ${claimed}) RETURNING id)`);
+    first = 'customer';
+  }
   if (!state) return [...steps, `message AS (${textMessagesInsertSql(messages, value, claimed)})`];
   return [
     ...steps,
-    // The conversation's customer exists while the conversation does: EXISTS only orders the updates.
+    // Only with the claim, and after the customer when it changes: EXISTS orders the updates.
     `saved AS (
       UPDATE conversations SET state = ${value(JSON.stringify(state))}, version = version + 1, last_message_at = ${value(turn.at)}, updated_at = now()
-       WHERE id = ${value(conversation.id)} AND version = ${value(conversation.version)} AND EXISTS (SELECT FROM customer) RETURNING id)`,
+       WHERE id = ${value(conversation.id)} AND version = ${value(conversation.version)} AND EXISTS (SELECT FROM ${first}) RETURNING id)`,
     // Evaluated for the claim's row only: a replay (no claim) saves nothing and is not refused.
     `turn AS (SELECT FROM ${claimed} WHERE ${refuseStaleWriteSql('EXISTS (SELECT FROM saved)', 'the conversation', value)})`,
     `message AS (${textMessagesInsertSql(messages, value, 'turn')})`,
