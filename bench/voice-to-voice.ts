@@ -29,6 +29,13 @@
  * model floor from every `llm` turn (the model is asked on each). The plain `_ours_` figures
  * stay the ones the target is read against; the net ones say how much of them is ours.
  *
+ * `_tts_chunk_to_frame`: the fake TTS handing its first chunk to the socket → that reply's first
+ * frame at the caller, both on this process's clock, so free of the one-frame error that
+ * `endpointing` and `delivery` share (the server puts the caller's last word on its clock from
+ * Deepgram's word timings): what the TTS's first audio costs us on its way out (HTTP, SDK,
+ * adapter, playout, pacer, websocket). Replies held back (a drafted booking reply until COMMIT, a
+ * reply behind the cached filler) are left out.
+ *
  * `V2V_TURNS=1` prints every turn's figures to stderr.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -45,6 +52,7 @@ import { createScheduler, type Scheduler } from '../src/scheduling/scheduler.js'
 import { createVendorPolicy } from '../src/resilience/vendor-policy.js';
 import { createElevenLabsTextToSpeech } from '../src/speech/elevenlabs-text-to-speech.js';
 import { reportCall, type CallSummary } from '../src/tools/call-report.js';
+import type { RecordedSynthesis } from '../test/fakes/elevenlabs.js';
 import { benchLogger, BENCH_NOW, callerNumber, callSalon, rigSalon, ENDPOINTING_SILENCE_MS, figure, percentile, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 interface PathSpec {
@@ -114,8 +122,12 @@ const BOOKABLE = [
 /** Times the calls above leave free (they book Wednesday and Thursday), for `dialogTurns`. */
 const DIALOG_BOOKABLE = ['on friday at ten am', 'on friday at eleven am', 'on friday at two pm', 'on friday at three pm'];
 
-/** A caller turn as the call report pairs it, with its reply's `tts_wait` (see `replyTimings`). */
-type Turn = CallSummary['turns'][number] & { index: number; tts_wait_ms: number | null };
+/**
+ * A caller turn as the call report pairs it, with its reply's `tts_wait` (see `replyTimings`) and
+ * `chunk_to_frame`: the fake TTS handing its first chunk to the socket → the reply's first frame
+ * at the caller (HTTP, SDK, adapter, playout, pacer, websocket), on the one clock of this process.
+ */
+type Turn = CallSummary['turns'][number] & { index: number; tts_wait_ms: number | null; chunk_to_frame_ms: number | null };
 
 /** The fakes' floors measured in this run (p50, ms), subtracted for the `_net` figures. */
 interface FakeFloors {
@@ -134,12 +146,16 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
     const says = spec.says(i);
     const audio = await Promise.all(says.map(spoken));
     rig.fakes.deepgram.script(...says);
+    const requestsBefore = rig.fakes.elevenlabs.requests.length;
     const call = await callSalon(rig, callerNumber(callIndex++), { utterances: audio, agentQuietMs: 500 });
     // The session stores its last turns as the stream closes.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const { summary } = await reportCall(rig.frontdesk.app.dataSource, business, call);
     const replies = await replyTimings(rig, call.callSid);
-    summary.turns.forEach((turn, index) => turns.push({ ...turn, index, tts_wait_ms: replies[index]?.tts_wait ?? null }));
+    const requests = rig.fakes.elevenlabs.requests.slice(requestsBefore);
+    summary.turns.forEach((turn, index) =>
+      turns.push({ ...turn, index, tts_wait_ms: replies[index]?.tts_wait ?? null, chunk_to_frame_ms: chunkToFrame(requests, turn.agent, call.agentFrameTimes) }),
+    );
   }
   figure(`voice_to_voice_${spec.name}_model_asked`, (rig.fakes.openai?.requests.length ?? 0) - modelAskedBefore, 'times');
   // The process's garbage collection during the calls (this process runs Frontdesk, the callers
@@ -148,6 +164,13 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
   figure(`voice_to_voice_${spec.name}_gc_pauses`, pauses.length, 'pauses');
   figure(`voice_to_voice_${spec.name}_gc_pause_max`, Math.max(0, ...pauses), 'ms');
   return turns;
+}
+
+/** See `Turn`; null when the reply's synthesis is not found (a cached phrase, an interrupted reply). */
+function chunkToFrame(requests: readonly RecordedSynthesis[], text: string, frameTimes: number[]): number | null {
+  const request = requests.findLast((candidate) => candidate.text === text && candidate.firstChunkAt !== undefined);
+  const frameAt = request ? frameTimes.find((at) => at >= request.firstChunkAt!) : undefined;
+  return frameAt === undefined ? null : Number((frameAt - request!.firstChunkAt!).toFixed(1));
 }
 
 /** The timings of the agent's reply to each caller turn, paired as `reportCall` pairs them. */
@@ -191,6 +214,10 @@ function reportPath(spec: PathSpec, turns: Turn[], floors: FakeFloors): void {
     figure(`${prefix}_turns_started_from_cache`, stages.delivery!.filter((ms) => ms < PUBLISHED.ttsMs).length, `of ${measured.length}`);
   }
   for (const [stage, values] of Object.entries(stages)) if (values.length) percentiles(`${prefix}_ours_${stage}`, values, 'ms');
+  // Replies heard as soon as their audio came: not a drafted booking reply (held until COMMIT),
+  // not a reply queued behind the cached filler.
+  const prompt = measured.filter((turn) => spec.name !== 'cached' && turn.chunk_to_frame_ms !== null && Math.abs((turn.tts_wait_ms ?? 0) - (turn.tts_first_byte_ms ?? 0)) <= 1);
+  if (prompt.length) percentiles(`${prefix}_tts_chunk_to_frame`, prompt.map((turn) => turn.chunk_to_frame_ms!), 'ms');
   // The rules path's turns by kind: the first reads the calendar and offers, the second books.
   if (spec.name === 'rules') {
     for (const [kind, index] of [['offer', 0], ['booking', 1]] as const) {

@@ -22,6 +22,8 @@ export interface RecordedSynthesis {
   aborted: boolean;
   /** Bytes of audio written before the end (or the abort). */
   bytesSent: number;
+  /** performance.now() as the first chunk was handed to the socket (benchmarks time delivery from it). */
+  firstChunkAt?: number;
 }
 
 export interface FakeElevenLabs {
@@ -189,6 +191,7 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
         return;
       }
       const chunk = audio.subarray(offset, offset + fake.chunkBytes);
+      record.firstChunkAt ??= performance.now();
       // Wait until the chunk is on the wire, so a cut or a stall comes after audio the client got.
       await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
       record.bytesSent += chunk.length;
