@@ -75,11 +75,13 @@ describe('admin softphone in a real browser (Chromium, fake microphone)', functi
     assert.match(callSid, /^CA[0-9a-f]{32}$/);
 
     // The greeting plays (frames come back and their time passes on the audio clock), and the
-    // microphone's frames go out at one per 20 ms.
-    await waitForCount(page, 'frames-played', 50, 15_000);
+    // microphone's frames go out at one per 20 ms. Half a second of it: the fake microphone's
+    // beeps are the caller's words, and one that comes early interrupts the greeting about a
+    // second in (barge-in, as it should), so more than that is not the greeting's to promise.
+    await waitForCount(page, 'frames-played', 25, 15_000);
+    await waitForCount(page, 'frames-received', 50, 15_000);
     const sent = await counter(page, 'frames-sent');
     assert.ok(sent >= 25, `frames sent: ${sent}`);
-    assert.ok((await counter(page, 'frames-received')) >= 50);
     await waitForCount(page, 'marks-echoed', 1, 10_000);
     const deepgramHeard = rig.deepgram.connections.at(-1)?.audioBytes ?? 0;
     assert.ok(deepgramHeard >= 160 * 25, `speech-to-text received ${deepgramHeard} bytes of the microphone`);
