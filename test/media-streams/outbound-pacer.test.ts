@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
-import type { FrameTickListener, FrameTicker } from '../../media-streams/frame-clock.js';
 import { FRAME_BYTES } from '../../media-streams/mulaw.js';
 import { OutboundPacer } from '../../media-streams/outbound-pacer.js';
-
-/** A clock turned by hand, so the pacer's logic is tested apart from real time. */
-class HandClock implements FrameTicker {
-  readonly listeners = new Set<FrameTickListener>();
-  subscribe(listener: FrameTickListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  tick(elapsedTicks = 1): void {
-    for (const listener of [...this.listeners]) listener(elapsedTicks);
-  }
-}
+import { HandClock } from './hand-clock.js';
 
 type Sent = { frame: Buffer } | { mark: string };
 

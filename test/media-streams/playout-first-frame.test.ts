@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import type { FrameTickListener, FrameTicker } from '../../media-streams/frame-clock.js';
 import type { MediaStreamLogger } from '../../media-streams/logger.js';
 import { FRAME_BYTES } from '../../media-streams/mulaw.js';
 import { OutboundPacer } from '../../media-streams/outbound-pacer.js';
 import { Playout } from '../../media-streams/playout.js';
-
-/** A clock turned by hand: what goes out without a tick went out at once. */
-class HandClock implements FrameTicker {
-  readonly listeners = new Set<FrameTickListener>();
-  subscribe(listener: FrameTickListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  tick(elapsedTicks = 1): void {
-    for (const listener of [...this.listeners]) listener(elapsedTicks);
-  }
-}
+import { HandClock } from './hand-clock.js';
 
 function setup() {
   const clock = new HandClock();
