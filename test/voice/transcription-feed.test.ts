@@ -43,6 +43,21 @@ describe('transcription feed', () => {
     assert.deepEqual(writes, [[1], [2], [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
   });
 
+  it('batches again once the turn is taken, unless the caller is speaking', () => {
+    const { stream, writes } = recordingStream();
+    const feed = new TranscriptionFeed(stream, { batching: true });
+    feed.speechStarted();
+    feed.speechStopped(1000);
+    feed.audio(frame(1), 1020);
+    feed.turnTaken();
+    for (let n = 2; n < 12; n++) feed.audio(frame(n), 1000 + n * 20);
+    assert.deepEqual(writes, [[1], [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]]);
+    feed.speechStarted();
+    feed.turnTaken();
+    feed.audio(frame(12), 1240);
+    assert.deepEqual(writes, [[1], [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [12]]);
+  });
+
   it('flush sends what is held', () => {
     const { stream, writes } = recordingStream();
     const feed = new TranscriptionFeed(stream, { batching: true });

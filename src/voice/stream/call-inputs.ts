@@ -10,7 +10,13 @@ import { TranscriptionFeed } from './transcription-feed.js';
  * transcription's events.
  * Media listeners run synchronously, so a barge-in is handled in the tick that noticed it.
  */
-export function listenToMedia(media: MediaStreamSession, stt: TranscriptionStream, clock: SpeechClock, dispatch: (event: CallEvent) => void): () => void {
+export interface MediaListening {
+  stop(): void;
+  /** The caller's turn was taken (see `TranscriptionFeed.turnTaken`). */
+  turnTaken(): void;
+}
+
+export function listenToMedia(media: MediaStreamSession, stt: TranscriptionStream, clock: SpeechClock, dispatch: (event: CallEvent) => void): MediaListening {
   const feed = new TranscriptionFeed(stt, { batching: media.detectsVoice });
   const unsubscribe = [
     media.on('audio', (event) => {
@@ -32,7 +38,10 @@ export function listenToMedia(media: MediaStreamSession, stt: TranscriptionStrea
       dispatch({ type: 'hangup', reason: 'stream-stopped' });
     }),
   ];
-  return () => unsubscribe.forEach((off) => off());
+  return {
+    stop: () => unsubscribe.forEach((off) => off()),
+    turnTaken: () => feed.turnTaken(),
+  };
 }
 
 /**

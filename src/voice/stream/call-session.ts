@@ -14,7 +14,7 @@ import type { ActiveTurn, CallPhase, CallTimers } from './call-state.js';
 import { DtmfEntry, type KeypadInput } from './dtmf-entry.js';
 import { Endpointer, type EndpointingOptions } from './endpointing.js';
 import { SpeechClock } from './speech-clock.js';
-import { listenToMedia, readTranscripts } from './call-inputs.js';
+import { listenToMedia, readTranscripts, type MediaListening } from './call-inputs.js';
 import { observeCallerTimings, replyTimings } from './turn-timings.js';
 import { generateTurn, outcomeOf } from './turn-generation.js';
 
@@ -61,7 +61,7 @@ export class CallSession {
   readonly #keypad: DtmfEntry;
   readonly #clock = new SpeechClock();
   readonly #timers: CallTimers = { silence: undefined, maxDuration: undefined };
-  #stopListening: () => void = () => undefined;
+  #listening: MediaListening = { stop: () => undefined, turnTaken: () => undefined };
   #phase: CallPhase = { kind: 'listening' };
   #nextTurnId = 1;
   #reprompts = 0;
@@ -85,7 +85,7 @@ export class CallSession {
   /** Runs the call to its end; never rejects. */
   async run(): Promise<void> {
     this.#deps.metrics.callsActive.inc();
-    this.#stopListening = listenToMedia(this.#media, this.#stt, this.#clock, (event) => this.dispatch(event));
+    this.#listening = listenToMedia(this.#media, this.#stt, this.#clock, (event) => this.dispatch(event));
     const transcripts = readTranscripts(this.#stt, (event) => this.dispatch(event));
     this.#timers.maxDuration = setTimeout(() => this.dispatch({ type: 'maxDuration' }), this.#tuning('maxCallMs', 15 * 60_000));
     this.#say(callPhrases(this.#call.business).opening!, {});
@@ -121,6 +121,7 @@ export class CallSession {
         this.#keypad.push(event.digit);
         return;
       case 'endOfTurn':
+        this.#listening.turnTaken();
         return this.#onEndOfTurn(event.utterance, event.timingsMs);
       case 'turnSlow':
         if (phase.kind === 'thinking' && phase.turn.id === event.turnId) this.#playFiller(phase.turn);
@@ -311,7 +312,7 @@ export class CallSession {
     clearTimeout(this.#timers.maxDuration);
     this.#endpointer.close();
     this.#keypad.close();
-    this.#stopListening();
+    this.#listening.stop();
     this.#writes = this.#writes.then(() => this.#stt.close());
     this.#finished();
   }
