@@ -8,8 +8,12 @@ import type { Metrics } from '../observability/metrics.js';
 import { createVendorPolicy } from '../resilience/vendor-policy.js';
 import { tuned, type PolicyTuning } from './vendor-tuning.js';
 
-/** A live caller is waiting: the model gets little time and one retry before the rules answer alone. */
-const MODEL_TIMEOUT_MS = 1500;
+/**
+ * A live caller is waiting: the model gets little time and one retry before the rules answer alone.
+ * A speech turn must be answered within 2 s at p99 (DESIGN), and its own work on a slow machine
+ * takes ~300 ms beside the model's wait (fault #4, every vendor 10 s late: 1.80–1.85 s at 1.5 s).
+ */
+const MODEL_TIMEOUT_MS = 1300;
 
 /** The rules, with the OpenAI model behind them when OPENAI_API_KEY is set. */
 export function createUnderstanding(env: Env, metrics: Metrics, logger: Logger, tuning?: PolicyTuning): Understanding {
