@@ -8,7 +8,6 @@
  *   is the rest.
  */
 import { encodeMulaw, SAMPLE_RATE } from '../media-streams/mulaw.js';
-import type { FakeDeepgram } from '../test/fakes/deepgram.js';
 import { callerNumber, callSalon, figure, percentiles, PUBLISHED, spoken, startCallRig, type CallRig } from './call-bench.js';
 
 const REAL_BARGE_INS = 8;
@@ -38,19 +37,11 @@ const NOISES: Record<string, Buffer> = {
 
 let callIndex = 10_000;
 
-/** Forgets transcripts a previous call scripted but never spoke, so no call hears another's. */
-function forgetScript(deepgram: FakeDeepgram): void {
-  const next = (deepgram as FakeDeepgram & { nextTranscript(): string }).nextTranscript;
-  const fallback = deepgram.fallback;
-  deepgram.fallback = '\u0000';
-  while (next() !== '\u0000');
-  deepgram.fallback = fallback;
-}
-
 async function overGreeting(rig: CallRig, audio: Buffer, transcript: string | undefined): Promise<{ clearAfterMs: number | undefined; greetingInterrupted: boolean }> {
-  forgetScript(rig.fakes.deepgram);
-  if (transcript !== undefined) rig.fakes.deepgram.script(transcript);
-  const call = await callSalon(rig, callerNumber(callIndex++), {
+  // Transcripts a previous call scripted but never spoke are forgotten, so no call hears another's.
+  const { call } = await callSalon(rig, callerNumber(callIndex++), {
+    transcripts: transcript === undefined ? [] : [transcript],
+    forgetScript: true,
     utterances: [audio],
     bargeIn: 1,
     bargeInAfterMs: 800,

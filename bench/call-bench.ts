@@ -1,19 +1,23 @@
 /**
- * What the call benchmarks share: caller speech made once per sentence, Frontdesk and the vendor
- * fakes started in this process (the call simulator's harness), and the figures the stored turns
- * hold. Logs go to stderr at warn so stdout stays `name: value unit` lines.
+ * What the call benchmarks share: caller speech made once per sentence, Frontdesk started in this
+ * process (the call simulator's harness) and the far end of its calls — the vendor fakes and the
+ * simulated callers — on a worker thread (`src/tools/call-far-end.ts`), as other machines are in
+ * production, so their CPU and GC are not counted in Frontdesk's turns; and the figures the
+ * stored turns hold. Logs go to stderr at warn so stdout stays `name: value unit` lines.
  */
 import pino from 'pino';
 import { parseEnv, type Env } from '../src/config/env.js';
 import { createLogger, type Logger } from '../src/observability/logger.js';
-import { fakeUrls, startCallFakes, startLocalFrontdesk, type CallFakes, type LocalFrontdesk, type VendorLatencies } from '../src/tools/call-harness.js';
+import { startLocalFrontdesk, type LocalFrontdesk, type VendorLatencies, type VendorUrls } from '../src/tools/call-harness.js';
 import { espeakMulaw } from '../src/tools/espeak-speech.js';
 import type { Business } from '../src/config/business-schema.js';
 import { findBusiness } from '../src/tools/business-file.js';
-import { simulateCall, type SimulatedCall, type SimulatedCallOptions } from '../src/tools/call-simulator.js';
+import type { FarEndCall, FarEndCallRequest, FarEndSetup } from '../src/tools/call-far-end.js';
+import type { SimulatedCallOptions } from '../src/tools/call-simulator.js';
 import type { LocalFrontdeskOptions } from '../src/tools/call-harness.js';
 import { percentile } from './measure.js';
 import { modelAnswer } from '../test/support/model-answer.js';
+import { WorkerPeer } from '../test/support/worker-peer.js';
 
 export { percentile };
 
@@ -38,9 +42,30 @@ export function spoken(text: string): Promise<Buffer> {
   return audio;
 }
 
+/** The vendor fakes and the simulated callers on their thread (`call-far-end.ts`). */
+export class FarEnd {
+  readonly #peer = new WorkerPeer(new URL('../src/tools/call-far-end.ts', import.meta.url));
+
+  /** Starts the fakes; resolves with where Frontdesk finds them. */
+  start(setup: FarEndSetup): Promise<VendorUrls> {
+    return this.#peer.ask<{ urls: VendorUrls }>({ setup }).then((message) => message.urls);
+  }
+
+  call(request: FarEndCallRequest): Promise<FarEndCall> {
+    return this.#peer.ask<{ call: FarEndCall }>({ call: request }).then((message) => message.call);
+  }
+
+  close(): Promise<void> {
+    return this.#peer.close({ close: true });
+  }
+}
+
 export interface CallRig {
   env: Env;
-  fakes: CallFakes;
+  /** The fakes and the callers, on their own thread. */
+  farEnd: FarEnd;
+  /** Where the fakes listen (the benches' own requests to them: the fakes' floors). */
+  vendors: VendorUrls;
   frontdesk: LocalFrontdesk;
   close(): Promise<void>;
 }
@@ -51,25 +76,30 @@ export interface CallRig {
  */
 export async function startCallRig(latencies: VendorLatencies, options: { ttsMsPerCharacter?: number } & Partial<LocalFrontdeskOptions> = {}): Promise<CallRig> {
   const env = parseEnv();
-  const fakes = await startCallFakes(latencies, { ttsMsPerCharacter: options.ttsMsPerCharacter ?? 20 });
-  // What the fake model says to every unsure sentence: someone wants to book.
-  if (fakes.openai) fakes.openai.fallback = { content: modelAnswer({ acts: ['inform_intent'], intent: 'book', confidence: 0.9 }) };
-  const logger = options.logger ?? benchLogger();
+  const farEnd = new FarEnd();
   try {
+    const vendors = await farEnd.start({
+      latencies,
+      ttsMsPerCharacter: options.ttsMsPerCharacter ?? 20,
+      // What the fake model says to every unsure sentence: someone wants to book.
+      modelFallback: modelAnswer({ acts: ['inform_intent'], intent: 'book', confidence: 0.9 }),
+    });
+    const logger = options.logger ?? benchLogger();
     // The web role alone, as production runs it: the workers (outbox relay, confirmation texts
     // after a booking) have their own process and do not share the calls' event loop.
-    const frontdesk = await startLocalFrontdesk(env, fakeUrls(fakes), { now: BENCH_NOW, role: 'web', ...options, logger });
+    const frontdesk = await startLocalFrontdesk(env, vendors, { now: BENCH_NOW, role: 'web', ...options, logger });
     return {
       env,
-      fakes,
+      farEnd,
+      vendors,
       frontdesk,
       async close() {
         await frontdesk.close();
-        await fakes.close();
+        await farEnd.close();
       },
     };
   } catch (error) {
-    await fakes.close();
+    await farEnd.close();
     throw error;
   }
 }
@@ -81,10 +111,18 @@ export function rigSalon(rig: CallRig): Business {
   });
 }
 
-/** One simulated call to the salon through the rig's Frontdesk. */
-export function callSalon(rig: CallRig, from: string, call: Omit<SimulatedCallOptions, 'target' | 'publicUrl' | 'authToken' | 'from' | 'to'>): Promise<SimulatedCall> {
+/**
+ * One simulated call to the salon through the rig's Frontdesk, placed from the far end's thread;
+ * the fake Deepgram hears `transcripts` in its utterances.
+ */
+export function callSalon(
+  rig: CallRig,
+  from: string,
+  call: Omit<SimulatedCallOptions, 'target' | 'publicUrl' | 'authToken' | 'from' | 'to' | 'signal'> & Pick<FarEndCallRequest, 'transcripts' | 'forgetScript'>,
+): Promise<FarEndCall> {
   const { target, publicUrl, authToken } = rig.frontdesk;
-  return simulateCall({ target, publicUrl, authToken, from, to: rigSalon(rig).phoneNumbers[0]!, ...call });
+  const { transcripts, forgetScript, ...options } = call;
+  return rig.farEnd.call({ options: { target, publicUrl, authToken, from, to: rigSalon(rig).phoneNumbers[0]!, ...options }, transcripts, ...(forgetScript ? { forgetScript } : {}) });
 }
 
 /** A caller number per call, so no call finds another's booking or conversation. */

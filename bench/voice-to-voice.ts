@@ -5,11 +5,15 @@
  * - `rules`: sentences the rules understand; the model is configured but not asked.
  *   Vendor budget = 300 ms endpointing silence + 350 ms Deepgram + 75 ms ElevenLabs.
  * - `faq`: the rules path with a question that needs no calendar and no database: the floor any
- *   turn meets in these calls (event loop shared with the callers and fakes, GC), same budget.
+ *   turn meets in these calls (Frontdesk's event loop, its GC, the machine), same budget.
  * - `llm`: a sentence the rules are unsure of, so the fake OpenAI answers after 350 ms.
  *   Budget = the above + 350 ms.
  * - `cached`: the first audio is a cached phrase (the filler, played as the turn starts:
  *   `fillerAfterMs` 0), no TTS round trip. Budget = 300 + 350 ms.
+ *
+ * The callers and the vendor fakes run on a worker thread (`call-bench.ts`'s `FarEnd`), as other
+ * machines do in production: their CPU and GC are not Frontdesk's (the 2-core machine is still
+ * shared). `_gc_pauses` are Frontdesk's thread's, `_far_end_gc_pauses` the far end's.
  *
  * Our share per stage: endpointing − 650, understanding − model latency, TTS first byte − 75,
  * and `delivery` (first audio in hand → first frame heard by the caller: playout, pacer,
@@ -30,7 +34,7 @@
  * stay the ones the target is read against; the net ones say how much of them is ours.
  *
  * `_tts_chunk_to_frame`: the fake TTS handing its first chunk to the socket → that reply's first
- * frame at the caller, both on this process's clock, so free of the one-frame error that
+ * frame at the caller, both seen on the far end's thread, so free of the one-frame error that
  * `endpointing` and `delivery` share (the server puts the caller's last word on its clock from
  * Deepgram's word timings): what the TTS's first audio costs us on its way out (HTTP, SDK,
  * adapter, playout, pacer, websocket). Replies held back (a drafted booking reply until COMMIT, a
@@ -75,7 +79,7 @@ const PATHS: PathSpec[] = [
   },
   {
     // The same path with a turn that reads no calendar and writes nothing: what any turn costs
-    // in these calls (the event loop shared with the callers and fakes, GC), next to `rules`.
+    // in these calls (Frontdesk's event loop, its GC, the machine), next to `rules`.
     name: 'faq',
     calls: 6,
     says: () => ['where are you located'],
@@ -125,7 +129,7 @@ const DIALOG_BOOKABLE = ['on friday at ten am', 'on friday at eleven am', 'on fr
 /**
  * A caller turn as the call report pairs it, with its reply's `tts_wait` (see `replyTimings`) and
  * `chunk_to_frame`: the fake TTS handing its first chunk to the socket → the reply's first frame
- * at the caller (HTTP, SDK, adapter, playout, pacer, websocket), on the one clock of this process.
+ * at the caller (HTTP, SDK, adapter, playout, pacer, websocket), both on the far end's thread.
  */
 type Turn = CallSummary['turns'][number] & { index: number; tts_wait_ms: number | null; chunk_to_frame_ms: number | null };
 
@@ -140,33 +144,39 @@ let callIndex = 0;
 async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
   const business = rigSalon(rig);
   const turns: Turn[] = [];
-  const modelAskedBefore = rig.fakes.openai?.requests.length ?? 0;
+  let modelAsked = 0;
+  const farEndGcPausesMs: number[] = [];
   const gc = watchGc();
   for (let i = 0; i < spec.calls; i += 1) {
     const says = spec.says(i);
     const audio = await Promise.all(says.map(spoken));
-    rig.fakes.deepgram.script(...says);
-    const requestsBefore = rig.fakes.elevenlabs.requests.length;
-    const call = await callSalon(rig, callerNumber(callIndex++), { utterances: audio, agentQuietMs: 500 });
+    const far = await callSalon(rig, callerNumber(callIndex++), { utterances: audio, transcripts: says, agentQuietMs: 500 });
+    modelAsked += far.modelRequests;
+    farEndGcPausesMs.push(...far.gcPausesMs);
     // The session stores its last turns as the stream closes.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const { summary } = await reportCall(rig.frontdesk.app.dataSource, business, call);
-    const replies = await replyTimings(rig, call.callSid);
-    const requests = rig.fakes.elevenlabs.requests.slice(requestsBefore);
+    const { summary } = await reportCall(rig.frontdesk.app.dataSource, business, far.call);
+    const replies = await replyTimings(rig, far.call.callSid);
     summary.turns.forEach((turn, index) =>
-      turns.push({ ...turn, index, tts_wait_ms: replies[index]?.tts_wait ?? null, chunk_to_frame_ms: chunkToFrame(requests, turn.agent, call.agentFrameTimes) }),
+      turns.push({ ...turn, index, tts_wait_ms: replies[index]?.tts_wait ?? null, chunk_to_frame_ms: chunkToFrame(far.syntheses, turn.agent, far.call.agentFrameTimes) }),
     );
   }
-  figure(`voice_to_voice_${spec.name}_model_asked`, (rig.fakes.openai?.requests.length ?? 0) - modelAskedBefore, 'times');
-  // The process's garbage collection during the calls (this process runs Frontdesk, the callers
-  // and the fakes): a pause longer than a turn's share lands in some turn's figures.
+  figure(`voice_to_voice_${spec.name}_model_asked`, modelAsked, 'times');
+  // Garbage collection during the calls on Frontdesk's thread (which this bench's bookkeeping
+  // between calls shares), and on the far end's (the callers and fakes; production's other
+  // machines): only the first can land in a turn's share.
   const pauses = gc.stop();
   figure(`voice_to_voice_${spec.name}_gc_pauses`, pauses.length, 'pauses');
   figure(`voice_to_voice_${spec.name}_gc_pause_max`, Math.max(0, ...pauses), 'ms');
+  figure(`voice_to_voice_${spec.name}_far_end_gc_pauses`, farEndGcPausesMs.length, 'pauses');
+  figure(`voice_to_voice_${spec.name}_far_end_gc_pause_max`, Math.max(0, ...farEndGcPausesMs), 'ms');
   return turns;
 }
 
-/** See `Turn`; null when the reply's synthesis is not found (a cached phrase, an interrupted reply). */
+/**
+ * See `Turn`; null when the reply's synthesis is not found (a cached phrase, an interrupted
+ * reply). Both times come from the far end's thread, on the clock the threads share.
+ */
 function chunkToFrame(requests: readonly RecordedSynthesis[], text: string, frameTimes: number[]): number | null {
   const request = requests.findLast((candidate) => candidate.text === text && candidate.firstChunkAt !== undefined);
   const frameAt = request ? frameTimes.find((at) => at >= request.firstChunkAt!) : undefined;
@@ -281,7 +291,7 @@ async function ttsFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterM
   const text = 'You are booked for tomorrow at three pm.';
   const tts = createElevenLabsTextToSpeech({
     apiKey: 'bench',
-    baseUrl: rig.fakes.elevenlabs.url,
+    baseUrl: rig.vendors.elevenlabs!,
     voiceId: 'bench',
     policy: createVendorPolicy({ dependency: 'elevenlabs', metrics: createMetrics(), logger: benchLogger(), timeoutMs: 1500, retries: 0 }),
     logger: benchLogger(),
@@ -291,7 +301,7 @@ async function ttsFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterM
   // Alternating, so both see the same machine; the first two of each warm up.
   for (let i = 0; i < 14; i += 1) {
     let startedAt = performance.now();
-    const response = await fetch(`${rig.fakes.elevenlabs.url}/v1/text-to-speech/bench/stream?output_format=ulaw_8000`, {
+    const response = await fetch(`${rig.vendors.elevenlabs}/v1/text-to-speech/bench/stream?output_format=ulaw_8000`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'xi-api-key': 'bench' },
       body: JSON.stringify({ text, model_id: 'eleven_flash_v2_5' }),
@@ -373,11 +383,11 @@ export async function dialogTurns(rig: CallRig, conversations = 120): Promise<vo
  * the business, validation of the answer) the same way. The difference is ours.
  */
 export async function modelFakeFloor(rig: CallRig): Promise<{ fetchMs: number[]; adapterMs: number[] }> {
-  const openai = rig.fakes.openai!;
+  const openaiUrl = rig.vendors.openai!;
   const business = new BusinessDirectory(loadBusinesses(rig.env.BUSINESS_CONFIG)).all()[0]!;
   const model = createOpenAIUnderstanding({
     apiKey: 'bench',
-    baseURL: openai.url,
+    baseURL: openaiUrl,
     model: 'bench',
     policy: createVendorPolicy({ dependency: 'openai', metrics: createMetrics(), logger: benchLogger(), timeoutMs: 1500, retries: 0 }),
   });
@@ -386,7 +396,7 @@ export async function modelFakeFloor(rig: CallRig): Promise<{ fetchMs: number[];
   const adapterMs: number[] = [];
   for (let i = 0; i < 12; i += 1) {
     let startedAt = performance.now();
-    const response = await fetch(`${openai.url}/chat/completions`, {
+    const response = await fetch(`${openaiUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
       body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: utterance }] }),
