@@ -9,7 +9,8 @@ import { answerStreamEnded } from '../../voice/stream-ended.js';
 import type { AnswerMode } from '../../voice/stream/stream-calls.js';
 import { TWIML_CONTENT_TYPE, fallbackTwiml, notInServiceTwiml } from '../../voice/twiml.js';
 import type { WebhookRoutes } from '../webhook-routes.js';
-import { twilioWebhook, type TwilioWebhookContext } from '../twilio-webhook.js';
+import { twilioWebhook, type TwilioWebhookContext, type TwilioWebhookSpec } from '../twilio-webhook.js';
+import type { OneStatementWork } from '../../resilience/idempotency-ledger.js';
 
 const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'expected a Twilio CallSid (CA + 32 hex digits)');
 
@@ -83,36 +84,51 @@ function callerFallback(deps: VoiceRouteDependencies, to: string) {
   );
 }
 
+/**
+ * `/twilio/voice`: claim, call row and answer in one statement (the answer depends only on the
+ * business and the mode). With media streams, choosing the mode may open the call's
+ * transcription, so it is prepared first, outside the statement, and only for a call not answered
+ * before (the ledger is asked first: a retry must not open a second transcription). Without them
+ * nothing happens outside the statement, whose claim already tells a retry from a first delivery:
+ * no look-up ahead of it (a round trip fewer per call).
+ */
+function inboundCallSpec(deps: VoiceRouteDependencies): TwilioWebhookSpec<VoiceParams, PreparedCall> {
+  const statement = (params: VoiceParams, { business, mode }: PreparedCall): OneStatementWork => {
+    if (!business) {
+      deps.logger.warn({ callSid: params.CallSid, to: params.To }, 'call to a number that routes to no business');
+      return { response: twiml(notInServiceTwiml()), steps: () => [] };
+    }
+    const call = { callSid: params.CallSid, from: params.From, to: params.To, callStatus: params.CallStatus, direction: params.Direction };
+    const stream = mode?.mode === 'stream' && deps.streams ? { streamUrl: deps.streams.streamUrl, token: mode.token } : undefined;
+    return {
+      response: twiml(inboundCallAnswer(business, stream)),
+      steps: (claimed, value) => inboundCallSteps(business, call, stream, value, claimed),
+    };
+  };
+  const common = {
+    route: '/twilio/voice',
+    params: voiceParams,
+    eventId: (params: VoiceParams) => `voice:${params.CallSid}`,
+    fallback: (params: VoiceParams) => callerFallback(deps, params.To),
+    answerWithinMs: VOICE_ANSWER_WITHIN_MS,
+  };
+  const streams = deps.streams;
+  if (!streams) {
+    return { ...common, statement: (params) => statement(params, { business: deps.businesses.findByPhoneNumber(params.To), mode: undefined }) };
+  }
+  return {
+    ...common,
+    async prepare(params) {
+      const business = deps.businesses.findByPhoneNumber(params.To);
+      return { business, mode: business ? await streams.answerMode(params.CallSid, business) : undefined };
+    },
+    statement,
+  };
+}
+
 export function twilioVoiceRoutes(routes: WebhookRoutes, deps: VoiceRouteDependencies): void {
 
-  routes.post(
-    '/twilio/voice',
-    ...twilioWebhook<VoiceParams, PreparedCall>(deps.webhook, {
-      route: '/twilio/voice',
-      params: voiceParams,
-      eventId: (params) => `voice:${params.CallSid}`,
-      // Choosing the mode may open the call's transcription: not inside the ledger's statement.
-      async prepare(params) {
-        const business = deps.businesses.findByPhoneNumber(params.To);
-        return { business, mode: business && deps.streams ? await deps.streams.answerMode(params.CallSid, business) : undefined };
-      },
-      // The answer depends only on the business and the mode: claim, call row and answer in one statement.
-      statement(params, { business, mode }) {
-        if (!business) {
-          deps.logger.warn({ callSid: params.CallSid, to: params.To }, 'call to a number that routes to no business');
-          return { response: twiml(notInServiceTwiml()), steps: () => [] };
-        }
-        const call = { callSid: params.CallSid, from: params.From, to: params.To, callStatus: params.CallStatus, direction: params.Direction };
-        const stream = mode?.mode === 'stream' && deps.streams ? { streamUrl: deps.streams.streamUrl, token: mode.token } : undefined;
-        return {
-          response: twiml(inboundCallAnswer(business, stream)),
-          steps: (claimed, value) => inboundCallSteps(business, call, stream, value, claimed),
-        };
-      },
-      fallback: (params) => callerFallback(deps, params.To),
-      answerWithinMs: VOICE_ANSWER_WITHIN_MS,
-    }),
-  );
+  routes.post('/twilio/voice', ...twilioWebhook<VoiceParams, PreparedCall>(deps.webhook, inboundCallSpec(deps)));
 
   routes.post(
     '/twilio/voice/gather',
