@@ -190,7 +190,7 @@ export class Playout implements FrameSink {
       this.#pushWithProgress(playback, source);
       await this.#belowHighWater(playback);
     } else {
-      for await (const chunk of this.#chunks(playback)) {
+      for await (const chunk of this.#chunks(source, playback)) {
         if (playback.finished) return;
         this.#pushWithProgress(playback, chunk);
         await this.#belowHighWater(playback);
@@ -203,9 +203,8 @@ export class Playout implements FrameSink {
     if (playback.options.signal?.aborted) this.#finish(playback, 'aborted');
   }
 
-  async *#chunks(playback: PlaybackState): AsyncGenerator<Uint8Array> {
-    const { source, options } = playback;
-    if (source instanceof Uint8Array) return;
+  async *#chunks(source: Exclude<AudioSource, Uint8Array>, playback: PlaybackState): AsyncGenerator<Uint8Array> {
+    const { options } = playback;
     // `for await` stops reading at the next chunk after an abort; a source stuck forever is the
     // source's owner's to abort (it holds the same signal).
     for await (const chunk of source) {
