@@ -1,5 +1,4 @@
 import type { Request, RequestHandler, Response } from 'express';
-import twilio from 'twilio';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { formatIssues } from '../config/format-issues.js';
@@ -19,6 +18,7 @@ import { asConcurrentUpdate, ConcurrentUpdate } from '../storage/concurrent-upda
 import type { LedgerEvent } from '../storage/stored-answers.js';
 import { HttpError } from './errors.js';
 import { formBody } from './form-body.js';
+import { isTwilioSignature } from './twilio-signature.js';
 
 export const WEBHOOK_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -100,7 +100,7 @@ function verifySignature(context: TwilioWebhookContext, req: Request): void {
   const signature = req.header('x-twilio-signature');
   if (!signature) throw new HttpError('invalid_signature', 'X-Twilio-Signature header is missing');
   const url = publicRequestUrl(context.publicUrl, req);
-  if (!twilio.validateRequest(context.authToken, signature, url, req.body ?? {})) {
+  if (!isTwilioSignature(context.authToken, signature, url, req.body ?? {})) {
     throw new HttpError(
       'invalid_signature',
       'X-Twilio-Signature does not match; check TWILIO_AUTH_TOKEN and that PUBLIC_URL is the URL Twilio calls',
