@@ -1,4 +1,5 @@
-import express, { type Express, type RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { BusinessDirectory } from '../config/business-directory.js';
 import type { LateTextReplies } from '../channels/late-text-replies.js';
@@ -39,8 +40,12 @@ export interface HttpDependencies {
   admin: AdminDependencies;
 }
 
-/** The Express app: thin routes that parse, verify and hand over to the use-cases. */
-export function createHttpApp(deps: HttpDependencies): Express {
+/**
+ * The HTTP app as node's request listener: thin routes that parse, verify and hand over to the
+ * use-cases. Twilio's webhooks are dispatched ahead of Express's router (`WebhookRoutes.listener`);
+ * everything else is the Express app.
+ */
+export function createHttpApp(deps: HttpDependencies): (req: IncomingMessage, res: ServerResponse) => void {
   const app = express();
   app.disable('x-powered-by');
   if (deps.requestLogger) app.use(deps.requestLogger);
@@ -74,6 +79,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
   app.use(adminRoutes(deps.admin));
 
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
-  app.use(errorHandler(deps.logger));
-  return app;
+  const onError = errorHandler(deps.logger);
+  app.use(onError);
+  return webhooks.listener(app, deps.requestLogger, onError);
 }
