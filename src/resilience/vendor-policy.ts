@@ -15,6 +15,7 @@ import {
 } from 'cockatiel';
 import type { Logger } from '../observability/logger.js';
 import { breakerState, type Dependency, type Metrics } from '../observability/metrics.js';
+import { stalledMsSince, watchLoopStalls } from './loop-stalls.js';
 
 /**
  * The one wrapper every vendor call goes through (DESIGN §5): a timeout per attempt, bounded
@@ -120,6 +121,24 @@ const DEFAULT_CONSECUTIVE_FAILURES = 5;
 const DEFAULT_HALF_OPEN_AFTER_MS = 10_000;
 const DEFAULT_RETRY_INITIAL_MS = 200;
 const DEFAULT_RETRY_MAX_MS = 5_000;
+/**
+ * A timed-out attempt during which our own event loop stood still for at least this share of
+ * the attempt's time says nothing about the vendor (see `loop-stalls.ts`): it still fails, but
+ * it does not count towards opening the breaker.
+ */
+const STALLED_SHARE_EXCUSES_TIMEOUT = 0.25;
+
+/** A timeout the vendor is not blamed for: our loop was stalled for much of the attempt. */
+class TimeoutDuringOwnStall extends Error {
+  override name = 'TimeoutDuringOwnStall';
+
+  constructor(
+    readonly stalledMs: number,
+    options: ErrorOptions,
+  ) {
+    super(`the attempt timed out while this process's event loop was stalled for ${Math.round(stalledMs)} ms`, options);
+  }
+}
 
 const stateNames: Record<CircuitState, BreakerStateName> = {
   [CircuitState.Closed]: 'closed',
@@ -136,7 +155,8 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
   const { dependency, metrics, logger } = options;
   const labels = { dependency };
 
-  const breaker = circuitBreaker(handleWhen((error) => !isNonRetryable(error)), {
+  watchLoopStalls();
+  const breaker = circuitBreaker(handleWhen((error) => !isNonRetryable(error) && !(error instanceof TimeoutDuringOwnStall)), {
     halfOpenAfter: settings.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(settings.consecutiveFailures),
   });
@@ -157,12 +177,29 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
 
   const unavailable = unavailableErrors(dependency, settings);
 
+  /** The timeout as the breaker should see it: excused when our own stall ate the attempt's time. */
+  const blameable = (startedMs: number, error: unknown): unknown => {
+    // Only while closed: in half-open the trial's outcome decides, and an excused error would close it.
+    if (!isTaskCancelledError(error) || breaker.state !== CircuitState.Closed) return error;
+    const stalledMs = stalledMsSince(startedMs);
+    return stalledMs >= settings.timeoutMs * STALLED_SHARE_EXCUSES_TIMEOUT ? new TimeoutDuringOwnStall(stalledMs, { cause: error }) : error;
+  };
+
   async function attempt<T>(fn: (signal: AbortSignal) => Promise<T>, caller: AbortSignal | undefined): Promise<T> {
     const cancellable = caller ? cancelledBy(caller, fn) : fn;
+    const startedMs = performance.now();
     try {
-      return await breaker.execute(() => runWithTimeout(attemptTimeout, cancellable));
+      return await breaker.execute(() =>
+        runWithTimeout(attemptTimeout, cancellable).catch((error: unknown) => {
+          throw blameable(startedMs, error);
+        }),
+      );
     } catch (error) {
       if (error instanceof CallerCancelled) throw error;
+      if (error instanceof TimeoutDuringOwnStall) {
+        logger.warn({ dependency, stalledMs: Math.round(error.stalledMs) }, 'vendor attempt timed out during our own event-loop stall; not counted against the vendor');
+        throw unavailable(error.cause)!;
+      }
       metrics.vendorErrorsTotal.inc(labels);
       throw unavailable(error) ?? error;
     }
