@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 
 export interface FormBodyOptions {
@@ -10,6 +10,19 @@ export interface FormBodyOptions {
 
 /** The content types Twilio's form posts carry, lower-cased. */
 const PLAIN_FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8']);
+
+/**
+ * Whether the request says it carries a form: `req.is('application/x-www-form-urlencoded')`, with
+ * the two spellings Twilio sends answered by a set look-up instead of parsing the media type
+ * (type-is was ~1 % of a webhook's JavaScript).
+ */
+export function isFormRequest(req: Request): boolean {
+  const type = req.headers['content-type'];
+  // As with type-is, a request without a body (no length, nothing chunked) carries no form.
+  const hasBody = req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
+  if (type !== undefined && hasBody && PLAIN_FORM_TYPES.has(type.toLowerCase())) return true;
+  return Boolean(req.is('application/x-www-form-urlencoded'));
+}
 
 /**
  * The form body of a webhook as `req.body` (a parameter sent twice becomes an array, as with

@@ -17,7 +17,7 @@ import { OneAtATime } from '../resilience/one-at-a-time.js';
 import { asConcurrentUpdate, ConcurrentUpdate } from '../storage/concurrent-update.js';
 import type { LedgerEvent } from '../storage/stored-answers.js';
 import { HttpError } from './errors.js';
-import { formBody } from './form-body.js';
+import { formBody, isFormRequest } from './form-body.js';
 import { isTwilioSignature } from './twilio-signature.js';
 
 export const WEBHOOK_BODY_LIMIT_BYTES = 64 * 1024;
@@ -109,7 +109,7 @@ function verifySignature(context: TwilioWebhookContext, req: Request): void {
 }
 
 function requireFormBody(req: Request): void {
-  if (!req.is('application/x-www-form-urlencoded')) {
+  if (!isFormRequest(req)) {
     throw new HttpError('unsupported_media_type', 'Twilio webhooks must be application/x-www-form-urlencoded');
   }
 }

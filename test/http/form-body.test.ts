@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { errorHandler } from '../../src/http/errors.js';
-import { formBody } from '../../src/http/form-body.js';
+import { formBody, isFormRequest } from '../../src/http/form-body.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { LogCapture } from '../support/log-capture.js';
 
@@ -56,5 +56,26 @@ describe('webhook form bodies', () => {
 
   it('leaves the body unread for another content type', async () => {
     assert.deepEqual((await post('{"a":1}', 'application/json')).json.body, null);
+  });
+});
+
+/** `isFormRequest` answers as `req.is('application/x-www-form-urlencoded')` does, for every header combination. */
+describe('isFormRequest', () => {
+  it('agrees with req.is over content types, lengths and chunking', async () => {
+    const app = express();
+    const types = [undefined, 'application/x-www-form-urlencoded', 'Application/X-WWW-Form-URLEncoded; Charset=UTF-8', 'application/x-www-form-urlencoded; charset=utf-8', 'application/x-www-form-urlencoded; charset=latin1', 'application/json', 'text/plain', 'garbage'];
+    const lengths = [undefined, '0', '12', '', 'abc'];
+    for (const type of types) {
+      for (const length of lengths) {
+        for (const chunked of [false, true]) {
+          const headers: Record<string, string> = {};
+          if (type !== undefined) headers['content-type'] = type;
+          if (length !== undefined) headers['content-length'] = length;
+          if (chunked) headers['transfer-encoding'] = 'chunked';
+          const req = Object.setPrototypeOf({ headers }, app.request) as express.Request;
+          assert.equal(isFormRequest(req), Boolean(req.is('application/x-www-form-urlencoded')), JSON.stringify(headers));
+        }
+      }
+    }
   });
 });
