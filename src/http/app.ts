@@ -41,6 +41,18 @@ export interface HttpDependencies {
 }
 
 /**
+ * The media streams calls may be answered with. Without a Deepgram key `answerMode` answers every
+ * call in `<Gather>` mode before opening anything (the speech-to-text is the local stand-in, as
+ * `createSpeech` makes it from the same key `describeVendors` reports), so the call route is given
+ * none: choosing the mode then has no effect outside the ledger's statement, and a call needs no
+ * ledger look-up ahead of it (one round trip instead of two).
+ */
+function callStreams(deps: HttpDependencies): VoiceStreams | undefined {
+  const deepgram = deps.vendors.find((status) => status.vendor === 'deepgram');
+  return deepgram?.mode === 'configured' ? deps.voiceStreams : undefined;
+}
+
+/**
  * The HTTP app as node's request listener: thin routes that parse, verify and hand over to the
  * use-cases. Twilio's webhooks are dispatched ahead of Express's router (`WebhookRoutes.listener`);
  * everything else is the Express app.
@@ -66,7 +78,7 @@ export function createHttpApp(deps: HttpDependencies): (req: IncomingMessage, re
     webhook,
     businesses: deps.businesses,
     gather: deps.conversations,
-    streams: deps.voiceStreams,
+    streams: callStreams(deps),
     logger: deps.logger,
     onCallEnded: (outcome) => deps.metrics.callsTotal.inc({ outcome }),
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Pool } from 'pg';
 import { exampleBusinesses } from '../support/businesses.js';
 import { rowCounts, sid, signedPost, startTestFrontdesk, type TestFrontdesk, jsonBody } from '../support/frontdesk.js';
 
@@ -32,6 +33,26 @@ describe('POST /twilio/voice', () => {
       [callSid],
     );
     assert.deepEqual(call, { business_id: salon.id, status: 'ringing', media_mode: 'gather', phone: '+12125550123' });
+  });
+
+  it('takes one pool statement per call without a Deepgram key, and still answers a retry with the stored bytes', async () => {
+    const pool = (app.running.dataSource.driver as unknown as { master: Pool }).master;
+    let statements = 0;
+    const counted = () => (statements += 1);
+    pool.on('acquire', counted);
+    try {
+      const calls = Array.from({ length: 5 }, () => ({ CallSid: sid('CA'), From: '+12125550124', To: salon.phoneNumbers[0]!, CallStatus: 'ringing' }));
+      for (const call of calls) assert.equal((await signedPost(app, '/twilio/voice', call)).status, 200);
+      // The ledger look-up ahead of the statement made it 10; a background sample may add one.
+      assert.ok(statements >= 5 && statements <= 6, `${statements} statements for 5 calls`);
+      const first = await (await signedPost(app, '/twilio/voice', { ...calls[0]!, From: '+12125550124' })).text();
+      const retried = await (await signedPost(app, '/twilio/voice', calls[0]!)).text();
+      assert.equal(retried, first);
+    } finally {
+      pool.off('acquire', counted);
+    }
+    const [{ n }] = await app.db.dataSource.query(`SELECT count(*)::int AS n FROM calls WHERE from_number = '+12125550124'`);
+    assert.equal(n, 5);
   });
 
   it('speaks the recording notice first and uses the business locale', async () => {
