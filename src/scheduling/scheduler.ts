@@ -131,3 +131,4 @@ async function prepare(context: SchedulingContext, businessId: string, failureLe
 
 export type { Booking, BookingRequest, BookingResult, RescheduleRequest, Slot, SlotPreference, SlotSearch };
 export { SlotTaken } from './slot-taken.js';
+export { businessZone } from './business-zone.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { SlotTaken, type Slot } from '../../scheduling/scheduler.js';
+import { businessZone, SlotTaken, type Slot } from '../../scheduling/scheduler.js';
 import { saysNo, saysYes } from './answers.js';
 import type { DialogReply, TurnContext } from './dialog-engine.js';
 import type { OfferedSlot } from './dialog-state.js';
@@ -235,7 +235,7 @@ export function rememberContact(context: TurnContext): void {
 }
 
 function sameClock(context: TurnContext, start: Date, hhmm: string): boolean {
-  return DateTime.fromJSDate(start, { zone: context.deps.business.timeZone }).toFormat('HH:mm') === hhmm;
+  return DateTime.fromJSDate(start, { zone: businessZone(context.deps.business.timeZone) }).toFormat('HH:mm') === hhmm;
 }
 
 function toOffered(slot: Slot): OfferedSlot {

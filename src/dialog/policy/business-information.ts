@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Business, Price } from '../../config/business-schema.js';
 import { weekdays } from '../../config/business-schema.js';
+import { businessZone } from '../../scheduling/scheduler.js';
 import { businessDay } from '../../scheduling/working-hours.js';
 import { sayClockTime, sayDay } from '../rendering/spoken-time.js';
 
@@ -38,7 +39,7 @@ function clock(time: string): string {
 }
 
 function hoursOn(business: Business, date: string, now: Date): string {
-  const zone = business.timeZone;
+  const zone = businessZone(business.timeZone);
   const day = sayDay(DateTime.fromISO(date, { zone }), DateTime.fromJSDate(now, { zone }));
   const schedule = businessDay(business, date);
   if (schedule === 'closed') {

@@ -1,16 +1,21 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { Business } from '../../config/business-schema.js';
+import { businessZone } from '../../scheduling/scheduler.js';
 import { sayOptions, sayWhen } from '../rendering/spoken-time.js';
 
 export type Channel = 'voice' | 'sms' | 'whatsapp';
 
 /** The words of each reply; spoken replies are short, texts may list options. */
 export class Replies {
+  private readonly zone: Zone;
+
   constructor(
     private readonly business: Business,
     private readonly channel: Channel,
     private readonly now: Date,
-  ) {}
+  ) {
+    this.zone = businessZone(business.timeZone);
+  }
 
   private service(serviceId: string): string {
     return (this.business.services.find((service) => service.id === serviceId)?.name ?? serviceId).toLowerCase();
@@ -21,7 +26,7 @@ export class Replies {
   }
 
   when(start: Date): string {
-    return sayWhen(start, this.now, this.business.timeZone);
+    return sayWhen(start, this.now, this.zone);
   }
 
   askService(): string {
@@ -38,19 +43,19 @@ export class Replies {
   }
 
   offer(starts: Date[], intro = 'I can do'): string {
-    if (this.channel === 'voice') return `${intro} ${sayOptions(starts, this.now, this.business.timeZone)}. Which would you like?`;
+    if (this.channel === 'voice') return `${intro} ${sayOptions(starts, this.now, this.zone)}. Which would you like?`;
     const lines = starts.map((start, i) => `${i + 1}) ${this.when(start)}`);
     return `${intro}:\n${lines.join('\n')}\nReply with the number you'd like.`;
   }
 
   /** `date` `YYYY-MM-DD` and `time` `HH:MM` on the business's wall clock. */
   notFreeAt(date: string, time: string): string {
-    const at = DateTime.fromISO(`${date}T${time}`, { zone: this.business.timeZone }).toJSDate();
+    const at = DateTime.fromISO(`${date}T${time}`, { zone: this.zone }).toJSDate();
     return `Sorry, ${this.when(at)} isn't free.`;
   }
 
   whichOne(starts: Date[]): string {
-    if (this.channel === 'voice') return `Which one: ${sayOptions(starts, this.now, this.business.timeZone)}?`;
+    if (this.channel === 'voice') return `Which one: ${sayOptions(starts, this.now, this.zone)}?`;
     return `Which one would you like? Reply with its number, 1 to ${starts.length}.`;
   }
 
@@ -171,6 +176,6 @@ export class Replies {
 
   /** Local date of an instant, for comparing a slot with the day the customer asked for. */
   localDate(start: Date): string {
-    return DateTime.fromJSDate(start, { zone: this.business.timeZone }).toISODate()!;
+    return DateTime.fromJSDate(start, { zone: this.zone }).toISODate()!;
   }
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Slot, SlotPreference } from '../../scheduling/scheduler.js';
+import { businessZone, type Slot, type SlotPreference } from '../../scheduling/scheduler.js';
 import type { TurnContext } from './dialog-engine.js';
 
 /** How far ahead "when's your next free time?" looks, and how far past the asked day we look when it is full. */
@@ -12,7 +12,7 @@ const OFFERED = 3;
  */
 export function preferenceOf(context: TurnContext, onDay = context.state.date): { from: Date; to: Date; preference: SlotPreference } {
   const { state, turn, deps } = context;
-  const zone = deps.business.timeZone;
+  const zone = businessZone(deps.business.timeZone);
   const now = DateTime.fromJSDate(turn.now, { zone });
   const day = onDay ? DateTime.fromISO(onDay, { zone }) : now.startOf('day');
   const at = (hhmm: string) => {
@@ -36,7 +36,7 @@ export function preferenceOf(context: TurnContext, onDay = context.state.date): 
  */
 export async function slotsAcrossSpan(context: TurnContext, range: { from: string; to: string }): Promise<Slot[]> {
   const { state, deps, turn } = context;
-  const zone = deps.business.timeZone;
+  const zone = businessZone(deps.business.timeZone);
   const today = DateTime.fromJSDate(turn.now, { zone }).startOf('day');
   const last = DateTime.fromISO(range.to, { zone });
   const found: Slot[] = [];

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 
 /**
  * Dates and times the way a receptionist says them, on the business's wall clock: relative to
@@ -30,19 +30,19 @@ export function sayDay(at: DateTime, now: DateTime): string {
   return days > 0 && days < 7 ? day : `${day} of ${at.toFormat('LLLL')}`;
 }
 
-/** "tomorrow at 3 pm", "Tuesday the 4th at 10:30 am". */
-export function sayWhen(start: Date, now: Date, timeZone: string): string {
-  const at = DateTime.fromJSDate(start, { zone: timeZone });
-  return `${sayDay(at, DateTime.fromJSDate(now, { zone: timeZone }))} at ${sayClockTime(at)}`;
+/** "tomorrow at 3 pm", "Tuesday the 4th at 10:30 am". `zone`: the business's, a name or a Luxon zone. */
+export function sayWhen(start: Date, now: Date, zone: string | Zone): string {
+  const at = DateTime.fromJSDate(start, { zone });
+  return `${sayDay(at, DateTime.fromJSDate(now, { zone }))} at ${sayClockTime(at)}`;
 }
 
 /**
  * Several options in one breath, sharing the day when they share it: "tomorrow at 2, 2:30 or
  * 4 pm" rather than repeating "tomorrow at" three times.
  */
-export function sayOptions(starts: readonly Date[], now: Date, timeZone: string): string {
-  const zoneNow = DateTime.fromJSDate(now, { zone: timeZone });
-  const times = starts.map((start) => DateTime.fromJSDate(start, { zone: timeZone }));
+export function sayOptions(starts: readonly Date[], now: Date, zone: string | Zone): string {
+  const zoneNow = DateTime.fromJSDate(now, { zone });
+  const times = starts.map((start) => DateTime.fromJSDate(start, { zone }));
   const sameDay = times.every((time) => time.hasSame(times[0]!, 'day'));
   const join = (parts: string[]) =>
     parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { businessZone } from '../../scheduling/business-zone.js';
 
 /** A span of days on the business's wall clock, `YYYY-MM-DD` to `YYYY-MM-DD`, both included. */
 export interface DateRange {
@@ -12,7 +13,7 @@ export interface DateRange {
  * week" is a date). Weeks start on Monday.
  */
 export function resolveDateRange(words: string, now: Date, timeZone: string): DateRange | undefined {
-  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day');
+  const today = DateTime.fromJSDate(now, { zone: businessZone(timeZone) }).startOf('day');
   const endOfWeek = today.plus({ days: 7 - today.weekday });
   const span = (from: DateTime, to: DateTime): DateRange => ({ from: from.toISODate()!, to: to.toISODate()! });
   if (/\b(?:next|the following) week(?:end)?\b/.test(words)) {

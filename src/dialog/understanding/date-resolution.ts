@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { businessZone } from '../../scheduling/business-zone.js';
 
 /**
  * The calendar date a sentence names, on the business's wall clock. Spoken forms that chrono-node
@@ -124,7 +125,7 @@ function readWithChrono(text: string, now: Date, timeZone: string): DateTime | u
   if (!dated) return undefined;
   const date = DateTime.fromObject({ year: dated.start.get('year') ?? 0, month: dated.start.get('month') ?? 0, day: dated.start.get('day') ?? 0 });
   // A booking is for the coming two years; anything else is a misreading ("99 past 123456 week").
-  const today = DateTime.fromJSDate(now, { zone: timeZone });
+  const today = DateTime.fromJSDate(now, { zone: businessZone(timeZone) });
   const iso = date.toISODate() ?? '';
   const inRange = iso >= (today.minus({ days: 1 }).toISODate() ?? '') && iso <= (today.plus({ years: 2 }).toISODate() ?? '');
   return date.isValid && inRange ? date : undefined;
@@ -135,7 +136,7 @@ function readWithChrono(text: string, now: Date, timeZone: string): DateTime | u
  * When several are named the last wins: callers put the one they settle on last.
  */
 export function resolveDate(numeric: string, now: Date, timeZone: string): string | undefined {
-  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day');
+  const today = DateTime.fromJSDate(now, { zone: businessZone(timeZone) }).startOf('day');
   const plain = DateTime.fromObject({ year: today.year, month: today.month, day: today.day });
   const text = numeric.replace(closingToday, ' ');
   const found = readSpokenDates(text, plain).sort((a, b) => a.index - b.index);

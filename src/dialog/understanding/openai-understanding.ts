@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { DateTime } from 'luxon';
+import { businessZone } from '../../scheduling/business-zone.js';
 import type { VendorPolicy } from '../../resilience/vendor-policy.js';
 import { answerJsonSchema, validateModelAnswer } from './llm-answer.js';
 import type { Understanding, UnderstandingContext, Understood } from './types.js';
@@ -15,7 +16,7 @@ export interface OpenAIUnderstandingOptions {
 
 /** Everything the model needs to read one sentence, in a few lines. */
 function instructions(context: UnderstandingContext): string {
-  const local = DateTime.fromJSDate(context.now, { zone: context.timeZone });
+  const local = DateTime.fromJSDate(context.now, { zone: businessZone(context.timeZone) });
   const business = context.business;
   const lines = [
     'You read one sentence a caller or texter said to a receptionist and return what it means as JSON.',
