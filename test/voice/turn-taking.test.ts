@@ -44,6 +44,12 @@ describe('turn-taking pieces', () => {
     assert.equal(isBackchannel('I see, go on'), true);
     assert.equal(isBackchannel('ok got it but can we make it friday'), false);
     assert.equal(isBackchannel('okay'), true);
+    // Interims grow a word at a time: half a backchannel is not yet a barge-in, but a final is judged whole.
+    assert.equal(isBackchannel('OK, got', false), true, 'an interim of "ok got it"');
+    assert.equal(isBackchannel('OK, got'), false);
+    assert.equal(isBackchannel('I', false), true, 'an interim of "i see"');
+    assert.equal(isBackchannel('I want', false), false);
+    assert.equal(isBackchannel('yeah make', false), false);
   });
 
   it('collects keypad digits for a phone number, and takes 0 as asking for a person', async () => {

@@ -121,7 +121,7 @@ export class AgentSpeech {
    */
   onWords(text: string, final: boolean): 'backchannel' | 'barge-in' | 'held' {
     if (this.#ended || !text.trim()) return 'held';
-    if (isBackchannel(text)) {
+    if (isBackchannel(text, final)) {
       if (final && this.#interruption) this.#resume();
       return 'backchannel';
     }
