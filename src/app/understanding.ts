@@ -12,6 +12,9 @@ import { tuned, type PolicyTuning } from './vendor-tuning.js';
  * A live caller is waiting: the model gets little time and one retry before the rules answer alone.
  * A speech turn must be answered within 2 s at p99 (DESIGN), and its own work on a slow machine
  * takes ~300 ms beside the model's wait (fault #4, every vendor 10 s late: 1.80–1.85 s at 1.5 s).
+ * On a call the retry follows a quick failure only (`liveCaller`): after a timed-out attempt a
+ * second one cannot end in time (fault #4 saw 2.7 s turns, timed out and retried before the
+ * breaker opened).
  */
 const MODEL_TIMEOUT_MS = 1300;
 

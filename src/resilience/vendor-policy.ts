@@ -61,6 +61,12 @@ export interface ExecuteOptions {
    */
   idempotent?: boolean;
   /**
+   * Whether a timed-out attempt of an idempotent operation is retried (default true). False where
+   * someone is waiting and a timed-out attempt has used their time: only a quick failure (a reset,
+   * a 500) is then tried again.
+   */
+  retryTimeouts?: boolean;
+  /**
    * The caller's own cancellation (the caller spoke over us, the turn was dropped): aborts the
    * attempt, stops retries, and is neither a vendor error nor a breaker failure.
    */
@@ -162,7 +168,8 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
   });
   // Aggressive: the attempt fails when the time is up even if `fn` ignores its signal.
   const attemptTimeout = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-  const retrying = createRetry(settings);
+  const retrying = createRetry(settings, true);
+  const retryingQuickFailures = createRetry(settings, false);
 
   metrics.breakerState.set(labels, breakerState.closed);
   // cockatiel moves an open breaker to half-open only inside `execute`, so its own `state` stays
@@ -211,8 +218,9 @@ export function createVendorPolicy(options: VendorPolicyOptions): VendorPolicy {
     execute(fn, executeOptions = {}) {
       const caller = executeOptions.signal;
       if (caller?.aborted) return Promise.reject(new CallerCancelled(`${dependency} call cancelled by the caller before it started`));
-      if (executeOptions.idempotent !== true || retrying === undefined) return attempt(fn, caller);
-      return retrying.execute(() => attempt(fn, caller));
+      const retry = executeOptions.retryTimeouts === false ? retryingQuickFailures : retrying;
+      if (executeOptions.idempotent !== true || retry === undefined) return attempt(fn, caller);
+      return retry.execute(() => attempt(fn, caller));
     },
     state() {
       const name = stateNames[breaker.state];
@@ -251,12 +259,13 @@ function validate(options: VendorPolicyOptions): Settings {
   return Object.freeze(settings);
 }
 
-function createRetry(settings: Settings): RetryPolicy | undefined {
+function createRetry(settings: Settings, retryTimeouts: boolean): RetryPolicy | undefined {
   if (settings.retries === 0) return undefined;
-  // Not retried: requests the vendor rejected as wrong, and calls the open breaker refused
-  // (retrying those only spins until the breaker's own half-open timer).
+  // Not retried: requests the vendor rejected as wrong, calls the open breaker refused (retrying
+  // those only spins until the breaker's own half-open timer), and timeouts where told so.
+  const unavailableNotRetried = (reason: UnavailableReason) => reason === 'breaker_open' || (reason === 'timeout' && !retryTimeouts);
   const worthRetrying = handleWhen(
-    (error) => !isNonRetryable(error) && !(error instanceof VendorUnavailableError && error.reason === 'breaker_open'),
+    (error) => !isNonRetryable(error) && !(error instanceof VendorUnavailableError && unavailableNotRetried(error.reason)),
   );
   return retry(worthRetrying, {
     maxAttempts: settings.retries,

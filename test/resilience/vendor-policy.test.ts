@@ -131,6 +131,21 @@ describe('createVendorPolicy', () => {
     assert.ok(signals[0]?.aborted);
   });
 
+  it('with retryTimeouts false, retries a quick failure but not a timed-out attempt', async () => {
+    const { policy } = setup({ retries: 1, timeoutMs: 40 });
+    let attempts = 0;
+    const hanging = () => {
+      attempts += 1;
+      return new Promise<never>(() => {});
+    };
+    const quickOnly = { idempotent: true, retryTimeouts: false };
+    await assert.rejects(policy.execute(hanging, quickOnly), (error: unknown) => error instanceof VendorUnavailableError && error.reason === 'timeout');
+    assert.equal(attempts, 1);
+    const vendor = flaky(1, 'second');
+    assert.equal(await policy.execute(vendor.fn, quickOnly), 'second');
+    assert.equal(vendor.calls(), 2);
+  });
+
   it('opens after N consecutive failures, fails fast, then half-opens and closes on a success', async () => {
     const { policy, metrics, logs } = setup({ breaker: { consecutiveFailures: 3, halfOpenAfterMs: 150 } });
     const vendor = flaky(3, 'back');

@@ -72,6 +72,7 @@ export async function respond(
     ...(state.intent ? { previousIntent: state.intent } : {}),
     ...(state.expecting ? { expecting: state.expecting } : {}),
     signal: turn.signal,
+    liveCaller: turn.channel === 'voice',
   });
   turn.signal?.throwIfAborted();
   const context = { deps, state, understood, turn, replies: new Replies(deps.business, turn.channel, turn.now) };

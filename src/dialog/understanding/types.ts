@@ -37,6 +37,12 @@ export interface UnderstandingContext {
   expecting?: Expectation;
   /** Aborted when the turn is dropped (the caller spoke over us): the model call stops. */
   signal?: AbortSignal | undefined;
+  /**
+   * Someone is on the line waiting for the answer (a call): a model attempt that timed out is not
+   * tried again, since a second one cannot end within the 2 s a spoken turn has (DESIGN). A text
+   * may wait; its reply goes out later when the turn runs long.
+   */
+  liveCaller?: boolean;
 }
 
 /** A time-of-day range such as "in the morning", as wall-clock "HH:MM" in the business's zone. */
