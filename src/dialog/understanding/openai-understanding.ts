@@ -1,7 +1,6 @@
 import OpenAI from 'openai';
 import { DateTime } from 'luxon';
 import { businessZone } from '../../scheduling/business-zone.js';
-import type { Business } from '../../config/business-schema.js';
 import type { VendorPolicy } from '../../resilience/vendor-policy.js';
 import { answerJsonSchema, validateModelAnswer } from './llm-answer.js';
 import type { Understanding, UnderstandingContext, Understood } from './types.js';
@@ -15,33 +14,10 @@ export interface OpenAIUnderstandingOptions {
   policy: VendorPolicy;
 }
 
-/** The business's part of the instructions and of the answer's schema: the same on every turn. */
-interface BusinessPrompt {
-  lines: string[];
-  schema: ReturnType<typeof answerJsonSchema>;
-}
-
-const businessPrompts = new WeakMap<Business, BusinessPrompt>();
-const noBusiness: BusinessPrompt = { lines: [], schema: answerJsonSchema(undefined) };
-
-function businessPrompt(business: Business | undefined): BusinessPrompt {
-  if (!business) return noBusiness;
-  let prompt = businessPrompts.get(business);
-  if (!prompt) {
-    const lines = [
-      `Services (id: name, also called): ${business.services.map((s) => `${s.id}: ${[s.name, ...s.synonyms].join(' / ')}`).join('; ')}`,
-      `Staff (id: name): ${business.staff.map((m) => `${m.id}: ${m.name}`).join('; ')}`,
-    ];
-    if (business.faq.length) lines.push(`FAQ topics (id: question): ${business.faq.map((f) => `${f.id}: ${f.question}`).join('; ')}`);
-    prompt = { lines, schema: answerJsonSchema(business) };
-    businessPrompts.set(business, prompt);
-  }
-  return prompt;
-}
-
 /** Everything the model needs to read one sentence, in a few lines. */
 function instructions(context: UnderstandingContext): string {
   const local = DateTime.fromJSDate(context.now, { zone: businessZone(context.timeZone) });
+  const business = context.business;
   const lines = [
     'You read one sentence a caller or texter said to a receptionist and return what it means as JSON.',
     `Now is ${local.toFormat("cccc yyyy-MM-dd HH:mm")} in ${context.timeZone}; resolve relative dates and times against it.`,
@@ -49,8 +25,12 @@ function instructions(context: UnderstandingContext): string {
     'acts: what the sentence does (inform, inform_intent, request, select, affirm, negate, request_alts, thank_you, goodbye, affirm_intent, negate_intent).',
     'intent: what the conversation is about now (book, reschedule, cancel, availability, faq, transfer, other), or null if unclear.',
     'confidence: 0..1, how sure you are.',
-    ...businessPrompt(context.business).lines,
   ];
+  if (business) {
+    lines.push(`Services (id: name, also called): ${business.services.map((s) => `${s.id}: ${[s.name, ...s.synonyms].join(' / ')}`).join('; ')}`);
+    lines.push(`Staff (id: name): ${business.staff.map((m) => `${m.id}: ${m.name}`).join('; ')}`);
+    if (business.faq.length) lines.push(`FAQ topics (id: question): ${business.faq.map((f) => `${f.id}: ${f.question}`).join('; ')}`);
+  }
   if (context.previousIntent) lines.push(`The conversation so far is about: ${context.previousIntent}.`);
   if (context.expecting) lines.push(`The receptionist is waiting for: ${context.expecting}.`);
   if (context.previousPrompt) lines.push(`The receptionist just said: "${context.previousPrompt}"`);
@@ -78,7 +58,7 @@ export function createOpenAIUnderstanding(options: OpenAIUnderstandingOptions): 
               ],
               response_format: {
                 type: 'json_schema',
-                json_schema: { name: 'understood', strict: true, schema: businessPrompt(context.business).schema },
+                json_schema: { name: 'understood', strict: true, schema: answerJsonSchema(context.business) },
               },
             },
             { signal },
