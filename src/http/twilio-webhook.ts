@@ -154,7 +154,7 @@ export function twilioWebhook<Params, Prepared = undefined>(
       next(error);
       return;
     }
-    // Most webhook URLs carry no query string; Express's \`req.query\` parses the URL to find that out.
+    // Most webhook URLs carry no query string; Express's `req.query` parses the URL to find that out.
     const query: unknown = req.url.includes('?') ? req.query : undefined;
     const parsed = spec.params.safeParse({ ...(query as object | undefined), ...req.body });
     if (!parsed.success) {
