@@ -51,4 +51,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js", "web"]
+# --single-threaded-gc, as in `npm start`: on a small machine (2 cores shared with Postgres) V8's
+# parallel GC made each pause wait for helper threads that had no core, and those pauses were
+# what delayed outbound audio frames (docs/benchmarks.md, "GC on one thread").
+CMD ["node", "--single-threaded-gc", "dist/src/main.js", "web"]

@@ -16,6 +16,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const readText = (path: string): string => readFileSync(join(root, path), 'utf8');
 // Compose resolves `<<` merge keys (the x-app anchor), so the test must too.
 const readYaml = (path: string): unknown => parse(readText(path), { merge: true });
+/** Node's flags in `npm start` (`tsx <flags> src/main.ts all`): the image runs node with the same ones. */
+const NODE_FLAGS = /\btsx\s+((?:--\S+\s+)*)\S+\.ts\b/.exec((JSON.parse(readText('package.json')) as { scripts: { start: string } }).scripts.start)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
 
 /** Histograms also expose `_bucket`, `_sum` and `_count` series the dashboard may query. */
 const histogramNames = new Set(['frontdesk_turn_latency_seconds', 'frontdesk_barge_in_seconds']);
@@ -148,7 +150,7 @@ function execForm(instruction: Instruction | undefined, what: string): string[] 
 /** The compiled entry file, derived from `npm start`'s source file and tsconfig.build.json. */
 function builtEntryFile(): string {
   const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
-  const source = /\btsx\s+(\S+\.ts)\b/.exec(pkg.scripts.start ?? '')?.[1];
+  const source = /\btsx\s+(?:--\S+\s+)*(\S+\.ts)\b/.exec(pkg.scripts.start ?? '')?.[1];
   assert.ok(source, 'package.json "start" no longer runs a .ts entry with tsx');
   const build = JSON.parse(readText('tsconfig.build.json')) as {
     compilerOptions: { outDir: string; rootDir: string };
@@ -210,8 +212,8 @@ describe('docker packaging', () => {
       assert.ok(web.build, 'web must build the image from the Dockerfile');
       assert.deepEqual(worker.build, web.build);
       assert.equal(worker.image, web.image);
-      assert.deepEqual(commandOf(web), ['node', entryFile, 'web']);
-      assert.deepEqual(commandOf(worker), ['node', entryFile, 'worker']);
+      assert.deepEqual(commandOf(web), ['node', ...NODE_FLAGS, entryFile, 'web']);
+      assert.deepEqual(commandOf(worker), ['node', ...NODE_FLAGS, entryFile, 'worker']);
     });
 
     for (const name of ['web', 'worker']) {
@@ -336,7 +338,7 @@ describe('docker packaging', () => {
 
     it("starts the build's entry file in the web role, behind an init that forwards signals", () => {
       assert.equal(entryFile, 'dist/src/main.js');
-      assert.deepEqual(execForm(find('CMD').at(-1), 'CMD'), ['node', entryFile, 'web']);
+      assert.deepEqual(execForm(find('CMD').at(-1), 'CMD'), ['node', ...NODE_FLAGS, entryFile, 'web']);
       const entrypoint = execForm(find('ENTRYPOINT').at(-1), 'ENTRYPOINT');
       assert.match(entrypoint[0] ?? '', /\/(tini|dumb-init)$/, 'node must not run as PID 1');
     });

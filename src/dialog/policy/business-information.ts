@@ -33,9 +33,10 @@ function answerOne(business: Business, what: string, context: { date?: string | 
   }
 }
 
+/** "HH:MM" from the business file, said aloud. */
 function clock(time: string): string {
   const [hour = 0, minute = 0] = time.split(':').map(Number);
-  return sayClockTime(DateTime.fromObject({ hour, minute }));
+  return sayClockTime({ hour, minute });
 }
 
 function hoursOn(business: Business, date: string, now: Date): string {
@@ -76,8 +77,16 @@ function prices(business: Business, serviceId: string | undefined): string | und
   return `Our prices: ${priced.map((service) => `${service.name.toLowerCase()} ${money(service.price!)}`).join(', ')}.`;
 }
 
+/** One formatter per currency: building an `Intl.NumberFormat` costs far more than formatting with it. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 function money(price: Price): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: price.currency, maximumFractionDigits: 2, minimumFractionDigits: 0 }).format(price.amount);
+  let format = moneyFormats.get(price.currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en', { style: 'currency', currency: price.currency, maximumFractionDigits: 2, minimumFractionDigits: 0 });
+    moneyFormats.set(price.currency, format);
+  }
+  return format.format(price.amount);
 }
 
 function list(items: readonly string[]): string {

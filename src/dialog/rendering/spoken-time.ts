@@ -12,8 +12,11 @@ function ordinal(day: number): string {
   return `${day}${suffix}`;
 }
 
-/** "3 pm", "3:30 pm", "noon", "midnight". Spoken replies avoid "15:00". */
-export function sayClockTime(at: DateTime): string {
+/**
+ * "3 pm", "3:30 pm", "noon", "midnight". Spoken replies avoid "15:00". Takes a wall-clock hour and
+ * minute (a `DateTime` is one), so a time read from the business file needs no `DateTime`.
+ */
+export function sayClockTime(at: { readonly hour: number; readonly minute: number }): string {
   if (at.minute === 0 && at.hour === 12) return 'noon';
   if (at.minute === 0 && at.hour === 0) return 'midnight';
   const hour = at.hour % 12 === 0 ? 12 : at.hour % 12;
