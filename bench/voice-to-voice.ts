@@ -145,6 +145,7 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
   const business = rigSalon(rig);
   const turns: Turn[] = [];
   let modelAsked = 0;
+  const syntheses = { all: 0, reused: 0 };
   const farEndGcPausesMs: number[] = [];
   const gc = watchGc();
   for (let i = 0; i < spec.calls; i += 1) {
@@ -152,6 +153,8 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
     const audio = await Promise.all(says.map(spoken));
     const far = await callSalon(rig, callerNumber(callIndex++), { utterances: audio, transcripts: says, agentQuietMs: 500 });
     modelAsked += far.modelRequests;
+    syntheses.all += far.syntheses.length;
+    syntheses.reused += far.syntheses.filter((synthesis) => synthesis.reusedConnection).length;
     farEndGcPausesMs.push(...far.gcPausesMs);
     // The session stores its last turns as the stream closes.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -162,6 +165,8 @@ async function runPath(rig: CallRig, spec: PathSpec): Promise<Turn[]> {
     );
   }
   figure(`voice_to_voice_${spec.name}_model_asked`, modelAsked, 'times');
+  // A synthesis on a new connection pays a TCP (and, against the real vendor, TLS) handshake.
+  figure(`voice_to_voice_${spec.name}_tts_on_open_connection`, syntheses.reused, `of ${syntheses.all} syntheses`);
   // Garbage collection during the calls on Frontdesk's thread (which this bench's bookkeeping
   // between calls shares), and on the far end's (the callers and fakes; production's other
   // machines): only the first can land in a turn's share.

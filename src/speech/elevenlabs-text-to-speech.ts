@@ -1,5 +1,6 @@
 import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import type { Logger } from '../observability/logger.js';
+import { keepAliveFetch } from '../resilience/keep-alive-fetch.js';
 import type { VendorPolicy } from '../resilience/vendor-policy.js';
 import { SpeechVendorError } from './errors.js';
 import type { SynthesisRequest, TextToSpeech } from './types.js';
@@ -40,8 +41,15 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
   const modelId = options.modelId ?? 'eleven_flash_v2_5';
   const optimizeStreamingLatency = options.optimizeStreamingLatency ?? 3;
   const stallTimeoutMs = options.stallTimeoutMs ?? 3000;
-  // Retries belong to the policy; the SDK's own would stack on top of them.
-  const client = new ElevenLabsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, maxRetries: 0, timeoutInSeconds: SDK_TIMEOUT_SECONDS });
+  // Retries belong to the policy; the SDK's own would stack on top of them. The connection stays
+  // open between a call's turns, so a reply does not wait for a new TLS handshake.
+  const client = new ElevenLabsClient({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    maxRetries: 0,
+    timeoutInSeconds: SDK_TIMEOUT_SECONDS,
+    fetch: keepAliveFetch(),
+  });
   const logger = options.logger.child({ dependency: 'elevenlabs' });
 
   async function firstAudio(voiceId: string, text: string, signal: AbortSignal): Promise<FirstAudio> {

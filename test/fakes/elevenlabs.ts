@@ -24,6 +24,8 @@ export interface RecordedSynthesis {
   bytesSent: number;
   /** performance.now() as the first chunk was handed to the socket (benchmarks time delivery from it). */
   firstChunkAt?: number;
+  /** The request came on a connection an earlier request had used (HTTP keep-alive). */
+  reusedConnection: boolean;
 }
 
 export interface FakeElevenLabs {
@@ -87,6 +89,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
   const requests: RecordedSynthesis[] = [];
   const open = new Set<ServerResponse>();
+  const usedSockets = new WeakSet<object>();
   const waiters = new Set<() => void>();
   let released: () => void = () => undefined;
   let gate = new Promise<void>((resolve) => (released = resolve));
@@ -154,7 +157,9 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
       apiKey: req.headers['xi-api-key'] as string | undefined,
       aborted: false,
       bytesSent: 0,
+      reusedConnection: usedSockets.has(req.socket),
     };
+    usedSockets.add(req.socket);
     requests.push(record);
     open.add(res);
     res.on('close', () => {
@@ -203,6 +208,10 @@ export async function startFakeElevenLabs(): Promise<FakeElevenLabs> {
     res.end();
   }
 
+  // Like a vendor behind a load balancer: no `Keep-Alive: timeout` hint, and idle connections kept
+  // for minutes (Node's server would hint 5 s and close them then), so the client's own idle
+  // timeout decides whether a connection is reused.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   (fake as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;

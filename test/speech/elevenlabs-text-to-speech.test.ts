@@ -73,6 +73,16 @@ describe('ElevenLabs text-to-speech against the fake ElevenLabs', () => {
     );
   });
 
+  it('the next turn\'s synthesis reuses the connection after a pause longer than Node\'s 4 s keep-alive', async function () {
+    this.timeout(15_000);
+    fake.msPerCharacter = 1;
+    await drain(tts.synthesize({ text: SENTENCE }));
+    // A call's turns are seconds apart: the reply plays, then the caller speaks.
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await drain(tts.synthesize({ text: SENTENCE }));
+    assert.deepEqual(fake.requests.map((request) => request.reusedConnection), [false, true]);
+  });
+
   it('speaks in the voice a request names', async () => {
     await drain(tts.synthesize({ text: 'Hello', voiceId: 'other-voice' }));
     assert.equal(fake.requests[0]!.voiceId, 'other-voice');

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { DateTime } from 'luxon';
 import { businessZone } from '../../scheduling/business-zone.js';
+import { keepAliveFetch } from '../../resilience/keep-alive-fetch.js';
 import type { VendorPolicy } from '../../resilience/vendor-policy.js';
 import { answerJsonSchema, validateModelAnswer } from './llm-answer.js';
 import type { Understanding, UnderstandingContext, Understood } from './types.js';
@@ -42,8 +43,9 @@ function instructions(context: UnderstandingContext): string {
  * unsure (see `HybridUnderstanding`); its answer is validated like any untrusted input.
  */
 export function createOpenAIUnderstanding(options: OpenAIUnderstandingOptions): Understanding {
-  // The policy owns timeouts and retries; the SDK's own are switched off so they do not stack.
-  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 60_000 });
+  // The policy owns timeouts and retries; the SDK's own are switched off so they do not stack. The
+  // connection stays open between a call's turns (no TLS handshake in front of the answer).
+  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: 60_000, fetch: keepAliveFetch() });
   return {
     async understand(utterance: string, context: UnderstandingContext): Promise<Understood> {
       const content = await options.policy.execute(
