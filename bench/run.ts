@@ -9,24 +9,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { audioPathBench } from './audio-path.js';
-import { availabilityBench } from './availability.js';
-import { bargeInBench } from './barge-in.js';
-import { concurrencyBench } from './concurrency.js';
-import { pacerBench } from './pacer.js';
-import { understandingBench } from './understanding.js';
-import { voiceToVoiceBench } from './voice-to-voice.js';
-import { webhooksBench } from './webhooks.js';
 
-const benchmarks: Record<string, () => void | Promise<void>> = {
-  availability: availabilityBench,
-  pacer: pacerBench,
-  audio_path: audioPathBench,
-  voice_to_voice: voiceToVoiceBench,
-  barge_in: bargeInBench,
-  concurrency: concurrencyBench,
-  webhooks: webhooksBench,
-  understanding: understandingBench,
+// Loaded on demand: the parent of a full run only starts children and need not hold the app.
+const benchmarks: Record<string, () => Promise<void>> = {
+  availability: async () => (await import('./availability.js')).availabilityBench(),
+  pacer: async () => (await import('./pacer.js')).pacerBench(),
+  audio_path: async () => (await import('./audio-path.js')).audioPathBench(),
+  voice_to_voice: async () => (await import('./voice-to-voice.js')).voiceToVoiceBench(),
+  barge_in: async () => (await import('./barge-in.js')).bargeInBench(),
+  concurrency: async () => (await import('./concurrency.js')).concurrencyBench(),
+  webhooks: async () => (await import('./webhooks.js')).webhooksBench(),
+  understanding: async () => (await import('./understanding.js')).understandingBench(),
 };
 
 const wanted = process.argv.slice(2);

@@ -16,8 +16,15 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const readText = (path: string): string => readFileSync(join(root, path), 'utf8');
 // Compose resolves `<<` merge keys (the x-app anchor), so the test must too.
 const readYaml = (path: string): unknown => parse(readText(path), { merge: true });
-/** Node's flags in `npm start` (`tsx <flags> src/main.ts all`): the image runs node with the same ones. */
-const NODE_FLAGS = /\btsx\s+((?:--\S+\s+)*)\S+\.ts\b/.exec((JSON.parse(readText('package.json')) as { scripts: { start: string } }).scripts.start)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+
+/** `npm start` is `tsx <node flags> <entry>.ts all`: the image runs the built entry with the same flags. */
+function startScript(): { nodeFlags: string[]; source: string } {
+  const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
+  const match = /\btsx\s+((?:--\S+\s+)*)(\S+\.ts)\b/.exec(pkg.scripts.start ?? '');
+  assert.ok(match, 'package.json "start" no longer runs a .ts entry with tsx');
+  return { nodeFlags: match[1]!.split(/\s+/).filter(Boolean), source: match[2]! };
+}
+const NODE_FLAGS = startScript().nodeFlags;
 
 /** Histograms also expose `_bucket`, `_sum` and `_count` series the dashboard may query. */
 const histogramNames = new Set(['frontdesk_turn_latency_seconds', 'frontdesk_barge_in_seconds']);
@@ -149,9 +156,7 @@ function execForm(instruction: Instruction | undefined, what: string): string[] 
 
 /** The compiled entry file, derived from `npm start`'s source file and tsconfig.build.json. */
 function builtEntryFile(): string {
-  const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
-  const source = /\btsx\s+(?:--\S+\s+)*(\S+\.ts)\b/.exec(pkg.scripts.start ?? '')?.[1];
-  assert.ok(source, 'package.json "start" no longer runs a .ts entry with tsx');
+  const { source } = startScript();
   const build = JSON.parse(readText('tsconfig.build.json')) as {
     compilerOptions: { outDir: string; rootDir: string };
   };
