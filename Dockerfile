@@ -54,4 +54,6 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # --single-threaded-gc, as in `npm start`: on a small machine (2 cores shared with Postgres) V8's
 # parallel GC made each pause wait for helper threads that had no core, and those pauses were
 # what delayed outbound audio frames (docs/benchmarks.md, "GC on one thread").
-CMD ["node", "--single-threaded-gc", "dist/src/main.js", "web"]
+# --no-memory-reducer: when allocation slows (a few calls), V8 shrank the heap with full,
+# compacting collections that stopped a live call for ~50 ms (docs/benchmarks.md, session 7).
+CMD ["node", "--single-threaded-gc", "--no-memory-reducer", "dist/src/main.js", "web"]
