@@ -37,6 +37,7 @@ describe('POST /twilio/voice', () => {
 
   it('takes one pool statement per call without a Deepgram key, and still answers a retry with the stored bytes', async () => {
     const pool = (app.running.dataSource.driver as unknown as { master: Pool }).master;
+    await bookingFeedSettled(app, pool);
     let statements = 0;
     const counted = () => (statements += 1);
     pool.on('acquire', counted);
@@ -116,6 +117,29 @@ describe('POST /twilio/voice', () => {
     assert.equal((await jsonBody(response)).error.code, 'not_found');
   });
 });
+
+/**
+ * Once the scheduler's bookings feed is listening, it reads every business's blocked times into
+ * memory, in the background on the app's pool. After a slow start that read can still be under
+ * way when a test counts the pool's statements; this waits until the feed listens and the read is
+ * over.
+ */
+async function bookingFeedSettled(app: TestFrontdesk, pool: Pool): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const listening = async () =>
+    (
+      await app.db.dataSource.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'frontdesk-booking-changes' AND query ILIKE 'LISTEN%'`,
+      )
+    ).length > 0;
+  while (!(await listening())) {
+    if (Date.now() > deadline) throw new Error('the bookings feed did not start listening within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // The read starts a few milliseconds after listening; then the pool goes idle again.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  while (pool.idleCount < pool.totalCount || pool.waitingCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
