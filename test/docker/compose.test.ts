@@ -221,6 +221,13 @@ describe('docker packaging', () => {
       assert.deepEqual(commandOf(worker), ['node', ...NODE_FLAGS, entryFile, 'worker']);
     });
 
+    it('gives the other npm entries (web, worker, bench) the same Node flags as npm start', () => {
+      const { scripts } = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
+      for (const name of ['start:web', 'start:worker', 'bench']) {
+        assert.match(scripts[name] ?? '', new RegExp(`^tsx ${NODE_FLAGS.join(' ')} \\S+\\.ts\\b`), `npm run ${name}`);
+      }
+    });
+
     for (const name of ['web', 'worker']) {
       it(`gives ${name} only env names the app declares`, () => {
         const unknown = Object.keys(environmentOf(service(compose, name))).filter((env) => !known.has(env));
