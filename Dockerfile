@@ -56,4 +56,6 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # what delayed outbound audio frames (docs/benchmarks.md, "GC on one thread").
 # --no-memory-reducer: when allocation slows (a few calls), V8 shrank the heap with full,
 # compacting collections that stopped a live call for ~50 ms (docs/benchmarks.md, session 7).
-CMD ["node", "--single-threaded-gc", "--no-memory-reducer", "dist/src/main.js", "web"]
+# --heap-growing-percent=100: the next full collection when the heap has doubled, not grown by a
+# fifth; each one's marking took ~160 ms of this thread at 300 calls, so fewer of them (session 8).
+CMD ["node", "--single-threaded-gc", "--no-memory-reducer", "--heap-growing-percent=100", "dist/src/main.js", "web"]
