@@ -1,7 +1,6 @@
-import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from '@elevenlabs/elevenlabs-js';
 import type { Logger } from '../observability/logger.js';
-import { keepAliveFetch } from '../resilience/keep-alive-fetch.js';
 import type { VendorPolicy } from '../resilience/vendor-policy.js';
+import { ElevenLabsThreadHost, SynthesisFailed, type RemoteSynthesis } from './elevenlabs-thread-host.js';
 import { SpeechVendorError } from './errors.js';
 import type { SynthesisRequest, TextToSpeech } from './types.js';
 import { openUnderPolicy, recordStreamFailure } from './vendor-stream.js';
@@ -23,12 +22,8 @@ export interface ElevenLabsTextToSpeechOptions {
   stallTimeoutMs?: number;
 }
 
-/** The SDK's own request timeout: a backstop above the policy's, which is the one that fires. */
-const SDK_TIMEOUT_SECONDS = 60;
-
-type Reader = ReadableStreamDefaultReader<Uint8Array>;
 interface FirstAudio {
-  reader: Reader;
+  audio: RemoteSynthesis;
   first: Buffer | undefined;
 }
 
@@ -36,32 +31,31 @@ interface FirstAudio {
  * Streaming speech over `@elevenlabs/elevenlabs-js` (`POST /v1/text-to-speech/{voice}/stream`,
  * `output_format=ulaw_8000`: the body is mu-law ready for Twilio, PROTOCOLS.md). The first chunk
  * is yielded as soon as it arrives, before the sentence is synthesised to the end.
+ *
+ * The SDK itself runs on the process's ElevenLabs thread (`elevenlabs-thread.ts`: its heap is
+ * kept off the thread that paces every call's audio); the policy, the stall timer and the
+ * errors are decided here, as for any vendor.
  */
 export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOptions): TextToSpeech {
   const modelId = options.modelId ?? 'eleven_flash_v2_5';
   const optimizeStreamingLatency = options.optimizeStreamingLatency ?? 3;
   const stallTimeoutMs = options.stallTimeoutMs ?? 3000;
-  // Retries belong to the policy; the SDK's own would stack on top of them. The connection stays
-  // open between a call's turns, so a reply does not wait for a new TLS handshake.
-  const client = new ElevenLabsClient({
-    apiKey: options.apiKey,
-    baseUrl: options.baseUrl,
-    maxRetries: 0,
-    timeoutInSeconds: SDK_TIMEOUT_SECONDS,
-    fetch: keepAliveFetch(),
-  });
+  const client = { apiKey: options.apiKey, baseUrl: options.baseUrl };
+  const thread = ElevenLabsThreadHost.shared();
+  // Loads the SDK now, in the background, so the first call's greeting does not wait for it.
+  thread.ready().catch(() => undefined);
   const logger = options.logger.child({ dependency: 'elevenlabs' });
 
   async function firstAudio(voiceId: string, text: string, signal: AbortSignal): Promise<FirstAudio> {
+    const audio = thread.synthesize({ client, voiceId, text, modelId, optimizeStreamingLatency });
+    // The controller behind `signal` owns the request from here to its end (a timeout, a
+    // barge-in, a stall, the consumer stopping early): aborting it stops the request on the thread.
+    const cancel = () => audio.cancel();
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
     try {
-      const body = await client.textToSpeech.stream(
-        voiceId,
-        { text, modelId, outputFormat: 'ulaw_8000', optimizeStreamingLatency },
-        { abortSignal: signal, maxRetries: 0, timeoutInSeconds: SDK_TIMEOUT_SECONDS },
-      );
-      const reader = body.getReader();
-      const read = await reader.read();
-      return { reader, first: read.done ? undefined : toBuffer(read.value) };
+      const first = await Promise.race([audio.next(), aborted(signal)]);
+      return { audio, first };
     } catch (error) {
       throw signal.aborted ? error : refusal(error);
     }
@@ -69,18 +63,20 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
 
   async function* synthesize(request: SynthesisRequest): AsyncGenerator<Buffer> {
     const voiceId = request.voiceId ?? options.voiceId;
+    // Not the vendor's time: the policy's timeout starts once the SDK is loaded.
+    await thread.ready();
     const opened = await openUnderPolicy(options.policy, (signal) => firstAudio(voiceId, request.text, signal), request.signal, {
       idempotent: true,
     });
     if (opened.cancelled) return;
-    const { reader, first } = opened.value;
+    const { audio, first } = opened.value;
     try {
       if (first === undefined) return;
       yield first;
       for (;;) {
-        const read = await nextChunk(reader, stallTimeoutMs, opened.controller);
-        if (read.done) return;
-        yield toBuffer(read.value);
+        const chunk = await nextChunk(audio, stallTimeoutMs, opened.controller);
+        if (chunk === undefined) return;
+        yield chunk;
       }
     } catch (error) {
       if (request.signal?.aborted) return;
@@ -103,10 +99,18 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
   };
 }
 
+/** Rejects with the signal's reason once it aborts, so an abort is never mistaken for the end of the audio. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 class StallError extends Error {}
 
-/** The next chunk, or a StallError (and the request aborted) when none comes within `stallTimeoutMs`. */
-async function nextChunk(reader: Reader, stallTimeoutMs: number, controller: AbortController): Promise<Awaited<ReturnType<Reader['read']>>> {
+/** The next chunk (`undefined` at the end), or a StallError (and the request aborted) when none comes within `stallTimeoutMs`. */
+async function nextChunk(audio: RemoteSynthesis, stallTimeoutMs: number, controller: AbortController): Promise<Buffer | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -115,25 +119,22 @@ async function nextChunk(reader: Reader, stallTimeoutMs: number, controller: Abo
     }, stallTimeoutMs);
   });
   try {
-    return await Promise.race([reader.read(), stalled]);
+    return await Promise.race([audio.next(), stalled]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-function toBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
 /** A failure before any audio: the vendor's status decides whether the breaker hears of it. */
 function refusal(error: unknown): Error {
-  if (error instanceof ElevenLabsTimeoutError) return error;
-  if (error instanceof ElevenLabsError && error.statusCode !== undefined) {
-    const status = error.statusCode;
+  const failure = error instanceof SynthesisFailed ? error.failure : undefined;
+  const status = failure?.status;
+  if (status !== undefined) {
     const hint = status === 401 || status === 403 ? ': check ELEVENLABS_API_KEY' : '';
     return new SpeechVendorError('elevenlabs', 'refused', `ElevenLabs refused the synthesis with HTTP ${status}${hint}`, { cause: error, status });
   }
-  return new SpeechVendorError('elevenlabs', 'refused', 'ElevenLabs synthesis request failed', { cause: error });
+  const why = failure?.timedOut ? 'ElevenLabs did not answer the synthesis request in time' : 'ElevenLabs synthesis request failed';
+  return new SpeechVendorError('elevenlabs', 'refused', why, { cause: error });
 }
 
 function midStream(error: unknown): SpeechVendorError {
