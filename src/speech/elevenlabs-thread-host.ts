@@ -122,7 +122,6 @@ export class ElevenLabsThreadHost {
     // Under tsx (npm start, tests) this module is TypeScript and so is its neighbour; built, both are JavaScript.
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     const worker = new Worker(new URL(`./elevenlabs-thread.${extension}`, import.meta.url));
-    worker.unref();
     this.#worker = worker;
     this.#ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromSpeechThread) => {
@@ -141,6 +140,8 @@ export class ElevenLabsThreadHost {
         this.#stopped(`the ElevenLabs thread exited with code ${code}`);
       });
     });
+    // After the listeners: adding a 'message' listener refs the thread again.
+    worker.unref();
     // Nobody may be waiting yet; a start that fails is reported to the next caller of `ready`.
     this.#ready.catch(() => undefined);
   }
