@@ -21,6 +21,7 @@ import { createHttpLogger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { IdempotencyLedger } from '../resilience/idempotency-ledger.js';
 import { createScheduler } from '../scheduling/scheduler.js';
+import { createSpeech } from '../speech/index.js';
 import { startMediaStreamCalls } from '../voice/stream/media-stream-calls.js';
 import type { CalendarSetup } from './calendar.js';
 import type { StartOptions } from './frontdesk.js';
@@ -54,6 +55,10 @@ export interface RunningWeb {
  */
 export async function startWeb(deps: WebDependencies): Promise<RunningWeb> {
   const { env, options, logger, dataSource, redis, directory, metrics, calendar } = deps;
+  // The speech SDKs load before the port opens: a call in their first second would otherwise
+  // find its greeting not yet synthesised and be answered in <Gather> mode.
+  const speech = createSpeech(env, metrics, logger, options.voice?.speech);
+  await speech.ready();
   const server = createServer();
   const port = await listen(server, env.PORT);
   const publicUrl = publicUrlFor(env, port);
@@ -77,7 +82,8 @@ export async function startWeb(deps: WebDependencies): Promise<RunningWeb> {
   // The admin's browser softphone reaches /media-streams without Twilio; see src/admin/softphone-line.ts.
   const softphoneLine = new SoftphoneLine({ dataSource, logger, onCallEnded: (outcome) => metrics.callsTotal.inc({ outcome }) });
   const mediaCalls = startMediaStreamCalls({
-    env, server, publicUrl, authToken: token.token, conversations, metrics, logger, twilioPolicy: deps.twilioPolicy, localCalls: softphoneLine, ...options.voice,
+    env, server, publicUrl, authToken: token.token, conversations, metrics, logger, twilioPolicy: deps.twilioPolicy, localCalls: softphoneLine, speech,
+    ...(options.voice?.call ? { call: options.voice.call } : {}),
   });
   const calendarHealth = () => ({ provider: calendar.calendar.name, authorization: calendar.authorization() });
   server.on(

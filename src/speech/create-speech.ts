@@ -35,6 +35,8 @@ export interface Speech {
   tts: TextToSpeech;
   /** Fixed phrases over `tts`, prepared per business. */
   phrases: PhraseCache;
+  /** Resolves once the vendors' clients are loaded (`TextToSpeech.ready`); never rejects, it logs. */
+  ready(): Promise<void>;
 }
 
 /**
@@ -78,5 +80,12 @@ export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, t
       })
     : createLocalTextToSpeech();
 
-  return { stt, tts, phrases: new PhraseCache(tts, logger) };
+  const ready = async () => {
+    try {
+      await tts.ready?.();
+    } catch (error) {
+      logger.warn({ err: error, dependency: tts.kind }, 'text-to-speech client failed to load; the first synthesis will try again');
+    }
+  };
+  return { stt, tts, phrases: new PhraseCache(tts, logger), ready };
 }

@@ -64,7 +64,11 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
   async function* synthesize(request: SynthesisRequest): AsyncGenerator<Buffer> {
     const voiceId = request.voiceId ?? options.voiceId;
     // Not the vendor's time: the policy's timeout starts once the SDK is loaded.
-    await thread.ready();
+    try {
+      await thread.ready();
+    } catch (error) {
+      throw new SpeechVendorError('elevenlabs', 'refused', 'the ElevenLabs thread could not load the SDK', { cause: error });
+    }
     const opened = await openUnderPolicy(options.policy, (signal) => firstAudio(voiceId, request.text, signal), request.signal, {
       idempotent: true,
     });
@@ -96,6 +100,7 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
     defaultVoiceId: options.voiceId,
     breakerState: () => options.policy.state(),
     synthesize,
+    ready: () => thread.ready(),
   };
 }
 

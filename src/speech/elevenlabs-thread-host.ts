@@ -114,6 +114,17 @@ export class ElevenLabsThreadHost {
     return remote;
   }
 
+  /**
+   * Stops the thread as a crash would: what runs on it fails (as disconnected once audio has
+   * flowed) and the next synthesis starts a new thread.
+   */
+  async stop(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#stopped('the ElevenLabs thread was stopped');
+    await worker.terminate();
+  }
+
   #post(message: ToSpeechThread): void {
     this.#worker?.postMessage(message);
   }

@@ -107,4 +107,9 @@ export interface TextToSpeech {
    */
   synthesize(request: SynthesisRequest): AsyncIterable<Buffer>;
   breakerState(): BreakerStateName;
+  /**
+   * Resolves once the vendor's client is loaded, so a synthesis starts at once; rejects when it
+   * cannot be (the next synthesis tries again). Absent where there is nothing to load.
+   */
+  ready?(): Promise<void>;
 }

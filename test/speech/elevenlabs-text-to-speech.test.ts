@@ -6,6 +6,7 @@ import {
   createElevenLabsTextToSpeech,
   type ElevenLabsTextToSpeechOptions,
 } from '../../src/speech/elevenlabs-text-to-speech.js';
+import { ElevenLabsThreadHost } from '../../src/speech/elevenlabs-thread-host.js';
 import { SpeechVendorError } from '../../src/speech/errors.js';
 import type { TextToSpeech } from '../../src/speech/types.js';
 import { startFakeElevenLabs, toneFor, type FakeElevenLabs } from '../fakes/elevenlabs.js';
@@ -181,5 +182,19 @@ describe('ElevenLabs text-to-speech against the fake ElevenLabs', () => {
     fake.disconnectNext(1, 1600);
     await assert.rejects(drain(tts.synthesize({ text: SENTENCE })), (error: unknown) => error instanceof SpeechVendorError && error.failure === 'disconnected');
     assert.equal(await vendorErrors(metrics), 1);
+  });
+
+  it('the SDK thread dying mid-sentence fails that sentence as disconnected; the next sentence starts a new thread', async () => {
+    fake.holdAfterFirstChunk = true;
+    const audio = tts.synthesize({ text: SENTENCE })[Symbol.asyncIterator]();
+    const first = await audio.next();
+    assert.equal(first.done, false);
+
+    await ElevenLabsThreadHost.shared().stop();
+    await assert.rejects(audio.next(), (error: unknown) => error instanceof SpeechVendorError && error.failure === 'disconnected');
+
+    fake.holdAfterFirstChunk = false;
+    const whole = await drain(tts.synthesize({ text: SENTENCE }));
+    assert.ok(whole.equals(toneFor(SENTENCE, fake.msPerCharacter)), 'the next sentence is whole');
   });
 });

@@ -5,7 +5,7 @@ import type { ConversationDependencies } from '../../dialog/conversation-depende
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { VendorPolicy } from '../../resilience/vendor-policy.js';
-import { createSpeech, type SpeechTuning } from '../../speech/index.js';
+import type { Speech } from '../../speech/index.js';
 import { createStreamOnlyCallControl, createTwilioCallControl, type CallControl } from './call-control.js';
 import type { CallTuning } from './call-session.js';
 import { StreamCalls, type AnswerMode } from './stream-calls.js';
@@ -23,7 +23,8 @@ export interface MediaStreamCallsOptions {
   /** The process's one Twilio REST policy, for call control (hang up, transfer). */
   twilioPolicy: VendorPolicy;
   call?: CallTuning;
-  speech?: SpeechTuning;
+  /** The process's speech vendors (`createSpeech`), loaded before the port opened. */
+  speech: Speech;
   /** Calls placed from the admin's browser softphone, which have no Twilio leg. */
   localCalls?: LocalCalls;
 }
@@ -51,8 +52,7 @@ export interface MediaStreamCalls {
 
 /** The web role's media-stream calls: speech vendors, Twilio call control, the websocket on `/media-streams`. */
 export function startMediaStreamCalls(options: MediaStreamCallsOptions): MediaStreamCalls {
-  const { env, logger, metrics } = options;
-  const speech = createSpeech(env, metrics, logger, options.speech);
+  const { env, logger, metrics, speech } = options;
   const control =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
       ? createTwilioCallControl({
