@@ -22,6 +22,8 @@ describe('startEventLoopLagSampler', () => {
       await sleep(120);
       setTimeout(() => blockFor(120), 10);
       await sleep(300);
+      // On a busy machine the window holding the stall may close later than planned: wait for it, up to a second.
+      for (let waited = 0; waited < 1000 && Math.max(0, ...values) < 0.08; waited += 50) await sleep(50);
     } finally {
       sampler.stop();
     }
