@@ -121,7 +121,7 @@ export class ElevenLabsThreadHost {
   async stop(): Promise<void> {
     const worker = this.#worker;
     if (!worker) return;
-    this.#stopped('the ElevenLabs thread was stopped');
+    this.#stopped(worker, 'the ElevenLabs thread was stopped');
     await worker.terminate();
   }
 
@@ -144,11 +144,11 @@ export class ElevenLabsThreadHost {
       });
       worker.once('error', (error) => {
         reject(error);
-        this.#stopped(`the ElevenLabs thread failed: ${error.message}`);
+        this.#stopped(worker, `the ElevenLabs thread failed: ${error.message}`);
       });
       worker.once('exit', (code) => {
         reject(new Error(`the ElevenLabs thread exited with code ${code} before it was ready`));
-        this.#stopped(`the ElevenLabs thread exited with code ${code}`);
+        this.#stopped(worker, `the ElevenLabs thread exited with code ${code}`);
       });
     });
     // After the listeners: adding a 'message' listener refs the thread again.
@@ -157,8 +157,9 @@ export class ElevenLabsThreadHost {
     this.#ready.catch(() => undefined);
   }
 
-  #stopped(message: string): void {
-    if (!this.#worker) return;
+  /** `worker` has stopped; a thread already replaced (its exit coming after its error) changes nothing. */
+  #stopped(worker: Worker, message: string): void {
+    if (this.#worker !== worker) return;
     this.#worker = undefined;
     this.#ready = undefined;
     const running = [...this.#running];
