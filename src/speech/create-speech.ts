@@ -30,12 +30,15 @@ export interface SpeechTuning {
   keepAliveIntervalMs?: number;
 }
 
+/** Longest wait for the speech clients to load (the ElevenLabs thread takes ~1 s, ~2 s under tsx). */
+const READY_WAIT_MS = 15_000;
+
 export interface Speech {
   stt: SpeechToText;
   tts: TextToSpeech;
   /** Fixed phrases over `tts`, prepared per business. */
   phrases: PhraseCache;
-  /** Resolves once the vendors' clients are loaded (`TextToSpeech.ready`); never rejects, it logs. */
+  /** Resolves once the vendors' clients are loaded (`TextToSpeech.ready`), or after 15 s; never rejects, it logs. */
   ready(): Promise<void>;
 }
 
@@ -81,10 +84,16 @@ export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, t
     : createLocalTextToSpeech();
 
   const ready = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    // Start-up waits for this; a load that hangs must not keep the web role from ever listening.
+    const gaveUp = new Promise<'gave up'>((resolve) => (timer = setTimeout(() => resolve('gave up'), READY_WAIT_MS)));
     try {
-      await tts.ready?.();
+      const outcome = await Promise.race([tts.ready?.(), gaveUp]);
+      if (outcome === 'gave up') logger.warn({ dependency: tts.kind, waitedMs: READY_WAIT_MS }, 'text-to-speech client still loading; starting without it');
     } catch (error) {
       logger.warn({ err: error, dependency: tts.kind }, 'text-to-speech client failed to load; the first synthesis will try again');
+    } finally {
+      clearTimeout(timer);
     }
   };
   return { stt, tts, phrases: new PhraseCache(tts, logger), ready };

@@ -20,6 +20,7 @@ describe('createSpeech', () => {
   it('uses the local stand-ins when no vendor keys are set', async () => {
     const speech = createSpeech(parseEnv({}), createMetrics(), logger);
     assert.deepEqual([speech.stt.kind, speech.tts.kind], ['local', 'local']);
+    await speech.ready();
 
     const short = await drain(speech.tts.synthesize({ text: 'Hi' }));
     const long = await drain(speech.tts.synthesize({ text: 'Hello there, how can I help you today?' }));
@@ -63,6 +64,8 @@ describe('createSpeech', () => {
       });
       const speech = createSpeech(env, createMetrics(), logger);
       assert.deepEqual([speech.stt.kind, speech.tts.kind], ['deepgram', 'elevenlabs']);
+      // What the web role awaits before it listens: the ElevenLabs thread has loaded the SDK.
+      await speech.ready();
 
       const stream = await speech.stt.open({ keyterms: ['Colour'] });
       await stream.close();
