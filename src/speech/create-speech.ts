@@ -1,6 +1,7 @@
 import type { Env } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { withinDeadline } from '../resilience/deadline.js';
 import { createVendorPolicy, type BreakerOptions } from '../resilience/vendor-policy.js';
 import { createDeepgramSpeechToText } from './deepgram-speech-to-text.js';
 import { createElevenLabsTextToSpeech } from './elevenlabs-text-to-speech.js';
@@ -84,16 +85,12 @@ export function createSpeech(env: SpeechEnv, metrics: Metrics, logger: Logger, t
     : createLocalTextToSpeech();
 
   const ready = async () => {
-    let timer: NodeJS.Timeout | undefined;
-    // Start-up waits for this; a load that hangs must not keep the web role from ever listening.
-    const gaveUp = new Promise<'gave up'>((resolve) => (timer = setTimeout(() => resolve('gave up'), READY_WAIT_MS)));
     try {
-      const outcome = await Promise.race([tts.ready?.(), gaveUp]);
-      if (outcome === 'gave up') logger.warn({ dependency: tts.kind, waitedMs: READY_WAIT_MS }, 'text-to-speech client still loading; starting without it');
+      // Start-up waits for this; a load that hangs must not keep the web role from ever listening.
+      const loaded = await withinDeadline((tts.ready?.() ?? Promise.resolve()).then(() => true), READY_WAIT_MS);
+      if (!loaded) logger.warn({ dependency: tts.kind, waitedMs: READY_WAIT_MS }, 'text-to-speech client still loading; starting without it');
     } catch (error) {
       logger.warn({ err: error, dependency: tts.kind }, 'text-to-speech client failed to load; the first synthesis will try again');
-    } finally {
-      clearTimeout(timer);
     }
   };
   return { stt, tts, phrases: new PhraseCache(tts, logger), ready };

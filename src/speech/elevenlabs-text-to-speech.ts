@@ -54,7 +54,9 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
     try {
-      const first = await Promise.race([audio.next(), aborted(signal)]);
+      const first = await audio.next();
+      // A cancel ends the audio early; that is the abort's reason, not an empty sentence.
+      signal.throwIfAborted();
       return { audio, first };
     } catch (error) {
       throw signal.aborted ? error : refusal(error);
@@ -102,14 +104,6 @@ export function createElevenLabsTextToSpeech(options: ElevenLabsTextToSpeechOpti
     synthesize,
     ready: () => thread.ready(),
   };
-}
-
-/** Rejects with the signal's reason once it aborts, so an abort is never mistaken for the end of the audio. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 class StallError extends Error {}

@@ -20,7 +20,6 @@ describe('createSpeech', () => {
   it('uses the local stand-ins when no vendor keys are set', async () => {
     const speech = createSpeech(parseEnv({}), createMetrics(), logger);
     assert.deepEqual([speech.stt.kind, speech.tts.kind], ['local', 'local']);
-    await speech.ready();
 
     const short = await drain(speech.tts.synthesize({ text: 'Hi' }));
     const long = await drain(speech.tts.synthesize({ text: 'Hello there, how can I help you today?' }));
